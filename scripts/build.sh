@@ -1,0 +1,113 @@
+#!/bin/sh
+# Build one kernel, its guest programs and its initramfs.
+# Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
+#   SRC=<tree> and OBJ=<dir> override the tree and the O= dir (per-patch builds use them);
+#   TARGETS="drivers/iommu/ ..." builds only those objects/dirs (no image, guest or initramfs);
+#   W=1 passes W=1 to make; SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests.
+# Output: $OBJ/<image>, $OBJ/initramfs.cpio; make output in build/logs/build-<name>.log.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+KARCH=${KARCH:-x86_64} VARIANT=${VARIANT:-stock} KCONFIG_DEFAULT=${KCONFIG_DEFAULT:-default}
+TARGETS=${TARGETS:-} W=${W:-} SELFTESTS=${SELFTESTS:-}
+arch_vars "$KARCH"
+NAME=$KARCH-$VARIANT-$KCONFIG_DEFAULT
+SRC=${SRC:-$(tree_of "$VARIANT")}
+OBJ=${OBJ:-$B/obj/$NAME}
+LOGDIR=$B/logs
+[ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC (run: make tree)"
+[ -f "$ROOT/configs/$KCONFIG_DEFAULT.config" ] || die "KCONFIG_DEFAULT=$KCONFIG_DEFAULT: no configs/$KCONFIG_DEFAULT.config"
+CC="${CROSS}gcc"
+command -v ccache >/dev/null && CC="ccache $CC"
+mkdir -p "$OBJ" "$LOGDIR"
+
+# kmake ARGS...: make in $SRC with this build's O=, ARCH, compiler and W.
+kmake() {
+	nice make -C "$SRC" O="$OBJ" ARCH="$ARCH" CROSS_COMPILE="$CROSS" CC="$CC" HOSTCC="ccache gcc" \
+		${W:+W=$W} -j"$(nproc)" "$@"
+}
+
+# fragments: print the config fragments of this build, weakest first.
+fragments() {
+	echo "$ROOT/configs/common.config" "$ROOT/configs/$KARCH.config" "$ROOT/configs/$KCONFIG_DEFAULT.config"
+	if [ "$VARIANT" = patched ] && [ "$(series_commits "$SRC")" -gt 0 ]; then
+		echo "$ROOT/configs/kunit.config"
+	fi
+}
+
+# configure: tinyconfig + fragments + olddefconfig when the fragments changed; then check
+# that every requested symbol has its requested value, dying with the list if not.
+configure() {
+	_fr=$(fragments)
+	# shellcheck disable=SC2086
+	_want=$(cat $_fr)
+	if [ ! -f "$OBJ/.config" ] || [ "$_want" != "$(cat "$OBJ/wb-fragments" 2>/dev/null)" ]; then
+		log config "$NAME: tinyconfig +$(for f in $_fr; do printf ' %s' "$(basename "$f" .config)"; done)"
+		# shellcheck disable=SC2086
+		run_logged "$LOGDIR/config-$NAME.log" "config $NAME" sh -c '
+			make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" tinyconfig &&
+			cd "$2" && ARCH="$3" CROSS_COMPILE="$4" "$1/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $5 &&
+			make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" olddefconfig' sh "$SRC" "$OBJ" "$ARCH" "$CROSS" "$_fr"
+		printf '%s\n' "$_want" >"$OBJ/wb-fragments"
+	fi
+	_bad=$(printf '%s\n' "$_want" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' |
+		while read -r sym val; do
+			got=$(sed -n "s/^$sym=//p" "$OBJ/.config")
+			[ "$got" = "$val" ] || { [ "$val" = n ] && [ -z "$got" ]; } || echo "  $sym: requested $val, got ${got:-unset}"
+		done)
+	[ -z "$_bad" ] || { rm -f "$OBJ/wb-fragments"; die "config $NAME: requested symbols did not take (missing dependency or unknown symbol):
+$_bad"; }
+}
+
+# build_guest: compile guest/init.c statically for KARCH into build/guest/KARCH/init.
+build_guest() {
+	_g=$B/guest/$KARCH
+	mkdir -p "$_g"
+	if [ ! -x "$_g/init" ] || [ "$ROOT/guest/init.c" -nt "$_g/init" ]; then
+		log guest "$KARCH init"
+		${CROSS}gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation -o "$_g/init" "$ROOT/guest/init.c" || die "guest/init.c does not build for $KARCH"
+	fi
+}
+
+# build_selftests: build each SELFTESTS program (dir/prog under tools/testing/selftests) statically into $OBJ/selftests.
+build_selftests() {
+	rm -rf "$OBJ/selftests"
+	mkdir -p "$OBJ/selftests"
+	[ -n "$SELFTESTS" ] || return 0
+	run_logged "$LOGDIR/headers-$NAME.log" "headers_install $NAME" kmake headers_install
+	for t in $SELFTESTS; do
+		log selftest "$NAME: $t"
+		run_logged "$LOGDIR/selftest-$NAME-$(basename "$t").log" "selftest $t ($NAME)" \
+			make -C "$SRC/tools/testing/selftests/$(dirname "$t")" OUTPUT="$OBJ/selftests" CC="${CROSS}gcc" \
+			KHDR_INCLUDES="-isystem $OBJ/usr/include" LDFLAGS=-static "$OBJ/selftests/$(basename "$t")"
+	done
+}
+
+# build_initramfs: pack init, /selftests and the mount points into $OBJ/initramfs.cpio with usr/gen_init_cpio.
+build_initramfs() {
+	_l=$OBJ/initramfs.list
+	{
+		printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\ndir /proc 0755 0 0\ndir /sys 0755 0 0\n'
+		printf 'dir /tmp 01777 0 0\ndir /selftests 0755 0 0\n'
+		printf 'file /init %s 0755 0 0\n' "$B/guest/$KARCH/init"
+		for f in "$OBJ"/selftests/*; do
+			[ -f "$f" ] && [ -x "$f" ] && printf 'file /selftests/%s %s 0755 0 0\n' "$(basename "$f")" "$f"
+		done
+	} >"$_l"
+	"$OBJ/usr/gen_init_cpio" "$_l" >"$OBJ/initramfs.cpio" || die "gen_init_cpio failed for $NAME"
+}
+
+configure
+if [ -n "$TARGETS" ]; then
+	log build "$NAME: $TARGETS${W:+ W=$W} (log: $LOGDIR/build-$NAME.log)"
+	# shellcheck disable=SC2086
+	run_logged "$LOGDIR/build-$NAME.log" "build of $TARGETS ($NAME, $SRC)" kmake $TARGETS
+	log build "$NAME: done"
+	exit 0
+fi
+log build "$NAME: kernel (log: $LOGDIR/build-$NAME.log)"
+run_logged "$LOGDIR/build-$NAME.log" "kernel build $NAME ($SRC)" kmake "$(basename "$IMAGE")"
+build_guest
+build_selftests
+build_initramfs
+log build "$NAME: $OBJ/$IMAGE $OBJ/initramfs.cpio"

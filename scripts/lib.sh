@@ -1,0 +1,80 @@
+# Common helpers, sourced by every script in scripts/ (POSIX sh, set -eu).
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+B=$ROOT/build
+: "${WB_T0:=$(date +%s)}"
+export WB_T0
+export CCACHE_DIR="${CCACHE_DIR:-/root/.cache/ccache}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$B}"
+
+# die MSG...: print "error: MSG" on stderr and exit 1.
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# log STAGE MSG...: print "[+SECONDS] STAGE: MSG" (seconds since the make target started).
+log() {
+	_st=$1
+	shift
+	printf '[+%4ds] %s: %s\n' $(($(date +%s) - WB_T0)) "$_st" "$*" >&2
+}
+
+# apt_fresh: run apt-get update once if the package lists are missing or older than a day.
+apt_fresh() {
+	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
+		log deps "apt-get update"
+		apt-get update -q >/dev/null || die "apt-get update failed"
+	fi
+}
+
+# need_pkgs PKG...: install the Debian packages that are not installed yet; die naming one that fails.
+need_pkgs() {
+	_miss=
+	for _p in "$@"; do
+		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'ok installed' || _miss="$_miss $_p"
+	done
+	[ -n "$_miss" ] || return 0
+	log deps "installing:$_miss"
+	apt_fresh
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $_miss >/dev/null 2>&1 && return 0
+	for _p in $_miss; do
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$_p" >/dev/null 2>&1 ||
+			die "cannot install Debian package $_p (apt-get install $_p)"
+	done
+}
+
+# arch_vars KARCH: set ARCH, CROSS (compiler prefix), IMAGE (path in the O= dir) for KARCH.
+arch_vars() {
+	case $1 in
+	x86_64) ARCH=x86_64 CROSS= IMAGE=arch/x86/boot/bzImage ;;
+	arm64) ARCH=arm64 CROSS=aarch64-linux-gnu- IMAGE=arch/arm64/boot/Image ;;
+	*) die "KARCH=$1: unknown (x86_64 or arm64)" ;;
+	esac
+}
+
+# tree_of VARIANT: print the source tree of VARIANT (stock: build/linux-stock, patched: build/linux).
+tree_of() {
+	case $1 in
+	stock) echo "$B/linux-stock" ;;
+	patched) echo "$B/linux" ;;
+	*) die "VARIANT=$1: unknown (stock or patched)" ;;
+	esac
+}
+
+# series_commits TREE: print the number of commits base..series in TREE (the series' size).
+series_commits() {
+	git -C "$1" rev-list --count base..series 2>/dev/null || echo 0
+}
+
+# run_logged LOG STAGE CMD...: run CMD with its output in LOG; on failure show the error
+# lines and LOG's path, then die naming STAGE.
+run_logged() {
+	_lg=$1 _st=$2
+	shift 2
+	mkdir -p "$(dirname "$_lg")"
+	if ! "$@" >"$_lg" 2>&1; then
+		grep -E 'error|Error|\*\*\*|undefined reference|warning: .*\[-W' "$_lg" | head -n 30 >&2 || true
+		die "$_st failed, full log: $_lg"
+	fi
+}
