@@ -3,34 +3,38 @@
 # Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
 #   SRC=<tree> and OBJ=<dir> override the tree and the O= dir (per-patch builds use them);
 #   TARGETS="drivers/iommu/ ..." builds only those objects/dirs (no image, guest or initramfs);
-#   W=1 passes W=1 to make; SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests.
+#   KUNIT=auto|0|1 (see fragments); W=1 passes W=1 to make; SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests.
+# ONLY=initramfs: only the guest programs and the initramfs of an already built kernel.
 # Output: $OBJ/<image>, $OBJ/initramfs.cpio; make output in build/logs/build-<name>.log.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 KARCH=${KARCH:-x86_64} VARIANT=${VARIANT:-stock} KCONFIG_DEFAULT=${KCONFIG_DEFAULT:-default}
-TARGETS=${TARGETS:-} W=${W:-} SELFTESTS=${SELFTESTS:-}
+TARGETS=${TARGETS:-} W=${W:-} SELFTESTS=${SELFTESTS:-} KUNIT=${KUNIT:-auto}
 arch_vars "$KARCH"
 NAME=$KARCH-$VARIANT-$KCONFIG_DEFAULT
 SRC=${SRC:-$(tree_of "$VARIANT")}
 OBJ=${OBJ:-$B/obj/$NAME}
 LOGDIR=$B/logs
+LOGNAME_=$(basename "$OBJ")
 [ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC (run: make tree)"
 [ -f "$ROOT/configs/$KCONFIG_DEFAULT.config" ] || die "KCONFIG_DEFAULT=$KCONFIG_DEFAULT: no configs/$KCONFIG_DEFAULT.config"
 CC="${CROSS}gcc"
-command -v ccache >/dev/null && CC="ccache $CC"
+HOSTCC=gcc
+command -v ccache >/dev/null && CC="ccache $CC" HOSTCC="ccache gcc"
 mkdir -p "$OBJ" "$LOGDIR"
 
 # kmake ARGS...: make in $SRC with this build's O=, ARCH, compiler and W.
 kmake() {
-	nice make -C "$SRC" O="$OBJ" ARCH="$ARCH" CROSS_COMPILE="$CROSS" CC="$CC" HOSTCC="ccache gcc" \
+	nice make -C "$SRC" O="$OBJ" ARCH="$ARCH" CROSS_COMPILE="$CROSS" CC="$CC" HOSTCC="$HOSTCC" \
 		${W:+W=$W} -j"$(nproc)" "$@"
 }
 
-# fragments: print the config fragments of this build, weakest first.
+# fragments: print the config fragments of this build, weakest first. kunit.config joins
+# when KUNIT=1, or with KUNIT=auto for VARIANT=patched once the series has commits.
 fragments() {
 	echo "$ROOT/configs/common.config" "$ROOT/configs/$KARCH.config" "$ROOT/configs/$KCONFIG_DEFAULT.config"
-	if [ "$VARIANT" = patched ] && [ "$(series_commits "$SRC")" -gt 0 ]; then
+	if [ "$KUNIT" = 1 ] || { [ "$KUNIT" = auto ] && [ "$VARIANT" = patched ] && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
 		echo "$ROOT/configs/kunit.config"
 	fi
 }
@@ -44,7 +48,7 @@ configure() {
 	if [ ! -f "$OBJ/.config" ] || [ "$_want" != "$(cat "$OBJ/wb-fragments" 2>/dev/null)" ]; then
 		log config "$NAME: tinyconfig +$(for f in $_fr; do printf ' %s' "$(basename "$f" .config)"; done)"
 		# shellcheck disable=SC2086
-		run_logged "$LOGDIR/config-$NAME.log" "config $NAME" sh -c '
+		run_logged "$LOGDIR/config-$LOGNAME_.log" "config $NAME" sh -c '
 			make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" tinyconfig &&
 			cd "$2" && ARCH="$3" CROSS_COMPILE="$4" "$1/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $5 &&
 			make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" olddefconfig' sh "$SRC" "$OBJ" "$ARCH" "$CROSS" "$_fr"
@@ -74,10 +78,10 @@ build_selftests() {
 	rm -rf "$OBJ/selftests"
 	mkdir -p "$OBJ/selftests"
 	[ -n "$SELFTESTS" ] || return 0
-	run_logged "$LOGDIR/headers-$NAME.log" "headers_install $NAME" kmake headers_install
+	run_logged "$LOGDIR/headers-$LOGNAME_.log" "headers_install $NAME" kmake headers_install
 	for t in $SELFTESTS; do
 		log selftest "$NAME: $t"
-		run_logged "$LOGDIR/selftest-$NAME-$(basename "$t").log" "selftest $t ($NAME)" \
+		run_logged "$LOGDIR/selftest-$LOGNAME_-$(basename "$t").log" "selftest $t ($NAME)" \
 			make -C "$SRC/tools/testing/selftests/$(dirname "$t")" OUTPUT="$OBJ/selftests" CC="${CROSS}gcc" \
 			KHDR_INCLUDES="-isystem $OBJ/usr/include" LDFLAGS=-static "$OBJ/selftests/$(basename "$t")"
 	done
@@ -97,16 +101,20 @@ build_initramfs() {
 	"$OBJ/usr/gen_init_cpio" "$_l" >"$OBJ/initramfs.cpio" || die "gen_init_cpio failed for $NAME"
 }
 
-configure
-if [ -n "$TARGETS" ]; then
-	log build "$NAME: $TARGETS${W:+ W=$W} (log: $LOGDIR/build-$NAME.log)"
-	# shellcheck disable=SC2086
-	run_logged "$LOGDIR/build-$NAME.log" "build of $TARGETS ($NAME, $SRC)" kmake $TARGETS
-	log build "$NAME: done"
-	exit 0
+if [ "${ONLY:-}" = initramfs ]; then
+	[ -x "$OBJ/usr/gen_init_cpio" ] || die "kernel $NAME not built yet (make build)"
+else
+	configure
+	if [ -n "$TARGETS" ]; then
+		log build "$NAME: $TARGETS${W:+ W=$W} (log: $LOGDIR/build-$LOGNAME_.log)"
+		# shellcheck disable=SC2086
+		run_logged "$LOGDIR/build-$LOGNAME_.log" "build of $TARGETS ($NAME, $SRC)" kmake $TARGETS
+		log build "$NAME: done"
+		exit 0
+	fi
+	log build "$NAME: kernel (log: $LOGDIR/build-$LOGNAME_.log)"
+	run_logged "$LOGDIR/build-$LOGNAME_.log" "kernel build $NAME ($SRC)" kmake "$(basename "$IMAGE")"
 fi
-log build "$NAME: kernel (log: $LOGDIR/build-$NAME.log)"
-run_logged "$LOGDIR/build-$NAME.log" "kernel build $NAME ($SRC)" kmake "$(basename "$IMAGE")"
 build_guest
 build_selftests
 build_initramfs

@@ -78,3 +78,23 @@ run_logged() {
 		die "$_st failed, full log: $_lg"
 	fi
 }
+
+# series_files: print the patch files listed in patches/series, in apply order.
+series_files() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/patches/series"
+}
+
+# patches_hash: print the sha256 of patches/series and every patch it lists (the stamp's key).
+patches_hash() {
+	{
+		cat "$ROOT/patches/series"
+		for _p in $(series_files); do
+			cat "$ROOT/patches/$_p" || die "patches/series lists $_p, which does not exist"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# write_stamp: record in build/linux/.git/wb-applied which patches the tree holds and its HEAD.
+write_stamp() {
+	printf 'patches=%s\nhead=%s\n' "$(patches_hash)" "$(git -C "$B/linux" rev-parse HEAD)" >"$B/linux/.git/wb-applied"
+}

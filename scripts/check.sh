@@ -1,0 +1,215 @@
+#!/bin/sh
+# make check: run every check, print one line each ("PASS name", "FAIL name: cause",
+# "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
+# the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
+# Each check's output is in build/logs/check/<check>.log.
+set -eu
+. "$(dirname "$0")/lib.sh"
+C=$B/logs/check
+mkdir -p "$C/ok"
+npass=0 nfail=0 times=
+
+# say KIND NAME [WHY]: print one result line and count it.
+say() {
+	case $1 in
+	PASS) npass=$((npass + 1)); echo "PASS $2" ;;
+	FAIL) nfail=$((nfail + 1)); echo "FAIL $2: $3" ;;
+	*) echo "$1 $2: $3" ;;
+	esac
+}
+
+# cause LOG: print the reason of a failure: the last "error:" line of LOG, else its last line.
+cause() {
+	{ grep '^error: ' "$1" | tail -n 1 | sed 's/^error: //' || true; } | grep . || tail -n 1 "$1"
+}
+
+# check NAME CMD...: run CMD (in a subshell, with set -e) with its output in
+# build/logs/check/NAME.log; PASS, or FAIL with the cause. Sets ok=1 on PASS, ok=0 on FAIL.
+check() {
+	_n=$1
+	shift
+	_l=$C/$(echo "$_n" | tr ' /' '__').log
+	("$@") >"$_l" 2>&1 &
+	if wait $!; then
+		ok=1
+		say PASS "$_n"
+	else
+		ok=0
+		say FAIL "$_n" "$(cause "$_l") (log: $_l)"
+	fi
+}
+
+# stage NAME FUNC: run FUNC and record its duration under NAME.
+stage() {
+	_t=$(date +%s)
+	"$2"
+	times="$times $1 $(($(date +%s) - _t))s,"
+}
+
+T=$B/linux
+BIS=$B/linux-bisect
+
+# commits: print base..series of build/linux, oldest first.
+commits() {
+	git -C "$T" rev-list --reverse base..series 2>/dev/null
+}
+
+# patch_name COMMIT N: print the format-patch file name of COMMIT at position N.
+patch_name() {
+	printf '%04d-%s.patch' "$2" "$(git -C "$T" log -1 --format=%f "$1" | cut -c1-52)"
+}
+
+stage_tree() {
+	check tree sh "$ROOT/scripts/tree.sh"
+}
+
+# checkpatch_one PATCH: checkpatch.pl --strict (from the stock tree) on patches/PATCH; die with the first issue.
+checkpatch_one() {
+	cd "$B/linux-stock"
+	out=$(scripts/checkpatch.pl --strict --terse --no-summary "$ROOT/patches/$1") ||
+		die "$(echo "$out" | wc -l) issue(s), first: $(echo "$out" | head -n 1 | sed 's|^.*/patches/||')"
+}
+
+stage_checkpatch() {
+	if [ -z "$(series_files)" ]; then
+		say N/A checkpatch "patches/series is empty"
+		return
+	fi
+	for p in $(series_files); do
+		check "checkpatch $p" checkpatch_one "$p"
+	done
+}
+
+# build_commit COMMIT OKFILE: build drivers/iommu/ and the dirs of touched .c files at COMMIT in build/linux-bisect (x86_64).
+build_commit() {
+	git -C "$BIS" checkout -q --detach "$1"
+	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
+		sed 's|/[^/]*$|/|' | sort -u | grep -vx 'drivers/iommu/' || true)
+	kunit=0
+	git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu && kunit=1
+	# shellcheck disable=SC2086
+	SRC=$BIS OBJ=$B/obj/bisect-x86_64 KARCH=x86_64 VARIANT=patched KUNIT=$kunit TARGETS="drivers/iommu/ $(echo $dirs)" \
+		sh "$ROOT/scripts/build.sh"
+	touch "$2"
+}
+
+stage_bisect() {
+	if [ -z "$(commits)" ]; then
+		say N/A "build each patch" "the series has no commits"
+		return
+	fi
+	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" base
+	i=0
+	for c in $(commits); do
+		i=$((i + 1))
+		n=$(patch_name "$c" $i)
+		key=$C/ok/build-$(git -C "$T" rev-parse "$c^{tree}")
+		if [ -f "$key" ]; then
+			say PASS "build $n (cached)"
+		else
+			check "build $n" build_commit "$c" "$key"
+		fi
+	done
+}
+
+# w1 KARCH: build drivers/iommu/ of the whole series with W=1; fail on a warning in a file the series touches.
+w1() {
+	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse series)"
+	SRC=$BIS OBJ=$B/obj/w1-$1 KARCH=$1 VARIANT=patched KUNIT=1 TARGETS=drivers/iommu/ W=1 sh "$ROOT/scripts/build.sh"
+	files=$(git -C "$T" diff --name-only base series | sed 's/[.]/[.]/g' | paste -sd'|' -)
+	bad=$(grep -E "($files):[0-9]+:[0-9]+: warning:" "$B/logs/build-w1-$1.log" | sort -u || true)
+	[ -z "$bad" ] || die "$(echo "$bad" | wc -l) W=1 warning(s) in files of the series, first: $(echo "$bad" | head -n 1)"
+}
+
+stage_w1() {
+	if [ -z "$(commits)" ]; then
+		say N/A "W=1 drivers/iommu" "the series has no commits"
+		return
+	fi
+	for a in x86_64 arm64; do
+		check "W=1 drivers/iommu $a" w1 $a
+	done
+}
+
+# boot_check KARCH PLATFORM OPTS: boot the patched kernel and check it: no panic, hang or badness.
+boot_check() {
+	KARCH=$1 VARIANT=patched KCONFIG_DEFAULT=default PLATFORM=$2 PLATFORM_OPTS=$3 CMDLINE= CONSOLE= \
+		SCENARIO=check-$1 sh "$ROOT/scripts/boot.sh" >"$C/boot-$1.result" || die "$(sed -n 's/^status //p' "$C/boot-$1.result"): $(grep -E '^(bad|kunit|selftest)' "$C/boot-$1.result" | head -n 1)"
+	! grep -q '^bad ' "$C/boot-$1.result" || die "badness on the console: $(grep '^bad ' "$C/boot-$1.result" | head -n 1 | cut -c5-)"
+}
+
+# kunit_check KARCH: the KUnit KTAP of the smoke boot passed.
+kunit_check() {
+	k=$(grep '^kunit' "$C/boot-$1.result" | head -n 1)
+	case $k in
+	"kunit rc=0 "*) echo "$k" ;;
+	"kunit none") die "no KTAP on the console (CONFIG_IOMMU_DMA_POLICY_KUNIT_TEST not built in?)" ;;
+	*) die "$k $(grep '^kunit failed' "$C/boot-$1.result" | head -n 3 | cut -c14- | paste -sd' ' -)" ;;
+	esac
+}
+
+# panic_detected: a real boot panic (no init) must be reported as one by boot.sh.
+panic_detected() {
+	if KARCH=x86_64 VARIANT=patched KCONFIG_DEFAULT=default PLATFORM=none PLATFORM_OPTS= CMDLINE=rdinit=/nonexistent \
+		CONSOLE= TIMEOUT=60 SCENARIO=check-panic sh "$ROOT/scripts/boot.sh" >"$C/panic.result"; then
+		die "boot.sh passed a kernel that could not find init"
+	fi
+	grep -qx 'status panic' "$C/panic.result" || die "boot.sh did not report the panic: $(grep '^status' "$C/panic.result")"
+}
+
+stage_build() {
+	for a in x86_64 arm64; do
+		check "build $a patched" env KARCH=$a VARIANT=patched KCONFIG_DEFAULT=default sh "$ROOT/scripts/build.sh"
+		if [ $ok = 1 ]; then eval "built_$a=1"; fi
+	done
+}
+
+stage_boot() {
+	for a in x86_64:intel-iommu:caching-mode=on arm64:smmuv3:; do
+		k=${a%%:*} r=${a#*:}
+		if [ -z "$(eval echo "\${built_$k:-}")" ]; then
+			say SKIP "boot $k" "its kernel did not build"
+			continue
+		fi
+		check "boot $k ${r%%:*}" boot_check "$k" "${r%%:*}" "${r#*:}"
+		if [ -z "$(commits)" ]; then
+			say N/A "kunit $k" "the series has no commits"
+		else
+			check "kunit $k" kunit_check "$k"
+		fi
+	done
+	if [ -n "${built_x86_64:-}" ]; then check "boot.sh reports a panic" panic_detected; fi
+}
+
+# fixture LOG: parse.sh output on a saved console log equals LOG's .expected file.
+fixture() {
+	cd "$ROOT"
+	sh scripts/parse.sh "tests/fixtures/$1" >"$C/$1.out"
+	diff -u "tests/fixtures/${1%.log}.expected" "$C/$1.out" || die "parse.sh output differs from tests/fixtures/${1%.log}.expected"
+}
+
+stage_parser() {
+	for f in "$ROOT"/tests/fixtures/*.log; do
+		check "parse $(basename "$f")" fixture "$(basename "$f")"
+	done
+}
+
+stage_matrix() {
+	if [ -f "$ROOT/scenarios/matrix" ]; then
+		check matrix sh "$ROOT/scripts/matrix.sh"
+	else
+		say SKIP matrix "no scenarios/matrix yet"
+	fi
+}
+
+stage tree stage_tree
+stage parser stage_parser
+stage checkpatch stage_checkpatch
+stage bisect stage_bisect
+stage w1 stage_w1
+stage build stage_build
+stage boot stage_boot
+stage matrix stage_matrix
+echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

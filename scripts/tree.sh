@@ -1,0 +1,98 @@
+#!/bin/sh
+# (Re)create build/linux from the pinned tarball and apply patches/series on branch series;
+# refresh the stock worktree build/linux-stock at tag base.
+# Idempotent: does nothing while patches/ match the stamp (build/linux/.git/wb-applied).
+# Refuses to re-apply over commits that were not exported (make export), unless FORCE=1.
+set -eu
+. "$(dirname "$0")/lib.sh"
+. "$ROOT/base.pin"
+T=$B/linux
+FORCE=${FORCE:-0}
+GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-workbench} GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-workbench@localhost}
+GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-workbench} GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-workbench@localhost}
+export GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL
+
+# pinned_tarball: make sure the pinned package is installed and its tarball matches the pin.
+# If apt no longer serves the pinned version, install the newest one and say so loudly.
+pinned_tarball() {
+	have=$(dpkg-query -W -f='${Version}' "$PKG" 2>/dev/null || true)
+	if [ "$have" != "$VERSION" ]; then
+		apt_fresh
+		if apt-cache madison "$PKG" | grep -q "| $VERSION |"; then
+			log tree "installing $PKG=$VERSION"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$PKG=$VERSION" >/dev/null ||
+				die "cannot install Debian package $PKG=$VERSION"
+		else
+			need_pkgs "$PKG"
+			have=$(dpkg-query -W -f='${Version}' "$PKG")
+			cat >&2 <<-MSG
+			*****************************************************************
+			* WARNING: apt no longer serves $PKG $VERSION (base.pin).
+			* Using $have instead: the base differs from the pin, and
+			* patches may not apply. Update base.pin when this is intended.
+			*****************************************************************
+			MSG
+			VERSION=$have
+			return 0
+		fi
+	fi
+	echo "$SHA256  $TARBALL" | sha256sum -c --quiet - >/dev/null 2>&1 ||
+		die "$TARBALL ($PKG $VERSION) does not match the sha256 in base.pin"
+}
+
+# create_tree: unpack the tarball into build/linux, commit it all as tag base, branch series.
+create_tree() {
+	log tree "unpacking $TARBALL into $T"
+	rm -rf "$T.new"
+	mkdir -p "$T.new"
+	tar -xJf "$TARBALL" -C "$T.new" --strip-components=1
+	git -C "$T.new" init -q -b series
+	git -C "$T.new" add -f -A
+	git -C "$T.new" commit -q -m "Debian $PKG $VERSION"
+	git -C "$T.new" tag base
+	mv "$T.new" "$T"
+}
+
+# apply_series: reset branch series to base and git am -3 each patch; die naming the one that fails.
+apply_series() {
+	git -C "$T" checkout -q -B series base
+	for p in $(series_files); do
+		log tree "applying $p"
+		if ! git -C "$T" am -q -3 "$ROOT/patches/$p" >"$B/logs/am.log" 2>&1; then
+			cat "$B/logs/am.log" >&2
+			git -C "$T" am --abort >/dev/null 2>&1 || true
+			die "patch $p does not apply on the series so far (git am -3; tree left at the patch before)"
+		fi
+	done
+	write_stamp
+}
+
+mkdir -p "$B/logs"
+pinned_tarball
+[ -d "$T/.git" ] || create_tree
+git -C "$T" log -1 --format=%s base | grep -qF "$VERSION" ||
+	die "build/linux is based on '$(git -C "$T" log -1 --format=%s base)', base.pin says $VERSION: remove build/linux and build/linux-stock, then make tree"
+
+if [ -f "$T/.git/wb-applied" ]; then
+	old_patches=$(sed -n 's/^patches=//p' "$T/.git/wb-applied")
+	old_head=$(sed -n 's/^head=//p' "$T/.git/wb-applied")
+else
+	old_patches=none old_head=$(git -C "$T" rev-parse base)
+fi
+if [ "$old_patches" = "$(patches_hash)" ]; then
+	log tree "build/linux already holds patches/ ($(series_commits "$T") commits on series)"
+elif [ "$FORCE" != 1 ] && [ "$(git -C "$T" rev-parse HEAD)" != "$old_head" ]; then
+	die "patches/ changed, but build/linux HEAD moved since the last apply/export (commits not exported): run make export, or make tree FORCE=1 to discard them"
+elif [ "$FORCE" != 1 ] && [ -n "$(git -C "$T" status --porcelain --untracked-files=no)" ]; then
+	die "patches/ changed, but build/linux has uncommitted changes: commit and make export, or make tree FORCE=1 to discard them"
+else
+	apply_series
+	log tree "applied $(series_files | wc -l) patches: series at $(git -C "$T" log -1 --format='%h %s')"
+fi
+
+if [ ! -d "$B/linux-stock" ]; then
+	git -C "$T" worktree add -q --detach "$B/linux-stock" base
+elif [ "$(git -C "$B/linux-stock" rev-parse HEAD)" != "$(git -C "$T" rev-parse base)" ]; then
+	git -C "$B/linux-stock" checkout -q --detach base
+fi
+log tree "stock worktree build/linux-stock at base"
