@@ -84,7 +84,7 @@ stage_checkpatch() {
 build_commit() {
 	git -C "$BIS" checkout -q --detach "$1"
 	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
-		sed 's|/[^/]*$|/|' | sort -u | grep -vx 'drivers/iommu/' || true)
+		sed 's|/[^/]*$|/|' | sort -u | grep -v '^drivers/iommu/' || true)
 	kunit=0
 	git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu && kunit=1
 	# shellcheck disable=SC2086
