@@ -26,7 +26,7 @@ done
 # Rebuild series: old heading lines by position (number of patches before them), new file names.
 ls "$tmp" | grep '\.patch$' >"$tmp/names" || true
 awk -v names="$tmp/names" '
-	FNR == NR { if ($0 ~ /^[[:space:]]*#/ || $0 ~ /^[[:space:]]*$/) head[k] = head[k] $0 "\n"; else k++; next }
+	FNR == NR { if ($0 ~ /^[[:space:]]*#/ || $0 ~ /^[[:space:]]*$/) head[k + 0] = head[k + 0] $0 "\n"; else k++; next }
 	END {
 		if (!(0 in head)) head[0] = "# Patches in apply order (git am -3), one file per line under \"#\" headings.\n"
 		i = 0

@@ -45,7 +45,7 @@ qemu_cmd() {
 		fi
 	fi
 	[ "${ACCEL:-tcg}" = kvm ] && [ "$1" = x86_64 ] && _mach="$_mach,kernel-irqchip=split"
-	printf '%s -machine %s -accel %s -m 512M -smp 1 -nographic -no-reboot' "$_q" "$_mach" "${ACCEL:-tcg}"
+	printf '%s -machine %s -accel %s -m 512M -smp 1 -nographic -no-reboot -vga none -nic none' "$_q" "$_mach" "${ACCEL:-tcg}"
 	[ "$_iommu" = - ] || printf ' -device %s' "$_iommu"
 	printf ' -drive file=%s,if=none,format=raw,readonly=on,id=d0' "$(squote "$6")"
 	printf ' -device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on -device edu'

@@ -61,6 +61,7 @@ apply_series() {
 		if ! git -C "$T" am -q -3 "$ROOT/patches/$p" >"$B/logs/am.log" 2>&1; then
 			cat "$B/logs/am.log" >&2
 			git -C "$T" am --abort >/dev/null 2>&1 || true
+			printf "patches=failed\nhead=%s\n" "$(git -C "$T" rev-parse HEAD)" >"$T/.git/wb-applied"
 			die "patch $p does not apply on the series so far (git am -3; tree left at the patch before)"
 		fi
 	done
