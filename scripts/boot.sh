@@ -20,7 +20,11 @@ LOG=$B/logs/$SCENARIO.log
 mkdir -p "$B/logs"
 [ -f "$B/disk.img" ] || truncate -s 1M "$B/disk.img"
 platform_row "$KARCH" "$PLATFORM" >/dev/null
-qemu_cmd "$KARCH" "$PLATFORM" "$OBJ/$IMAGE" "$OBJ/initramfs.cpio" "$CMDLINE" "$B/disk.img" >"$B/logs/$SCENARIO.cmd"
+{
+	echo "#!/bin/sh"
+	printf "exec "
+	qemu_cmd "$KARCH" "$PLATFORM" "$OBJ/$IMAGE" "$OBJ/initramfs.cpio" "$CMDLINE" "$B/disk.img"
+} >"$B/logs/$SCENARIO.cmd"
 
 log boot "$SCENARIO (log: $LOG)"
 t0=$(date +%s)
@@ -28,9 +32,9 @@ t0=$(date +%s)
 	rc=0
 	timeout -k 5 "$TIMEOUT" sh "$B/logs/$SCENARIO.cmd" </dev/null 2>&1 || rc=$?
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "wb: timeout after $TIMEOUT s, QEMU killed"
+		printf "\nwb: timeout after %s s, QEMU killed\n" "$TIMEOUT"
 	else
-		echo "wb: qemu rc=$rc"
+		printf "\nwb: qemu rc=%s\n" "$rc"
 	fi
 } | if [ "${CONSOLE:-}" = 1 ]; then tee "$LOG"; else cat >"$LOG"; fi
 echo "scenario $SCENARIO"

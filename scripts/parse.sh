@@ -13,7 +13,7 @@ KUNIT_TREE=${KUNIT_TREE:-$B/linux-stock}
 
 # Badness: one pattern list, then the exclusions (model: rcutorture console-badness.sh).
 BAD='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|general protection fault|Unable to handle kernel|kernel BUG|UBSAN:|KASAN:|detected stalls on CPU|soft lockup|hung_task|rcu_.*kthread starved|^qemu-system-[a-z0-9_]*:'
-NOT_BAD='Warning: unable to open an initial console|This means that this is a DEBUG kernel'
+NOT_BAD='Warning: unable to open an initial console|This means that this is a DEBUG kernel|^qemu-system-[a-z0-9_]*: terminating on signal'
 # Boot log lines of the policy (the series' "iommu: " lines) and of drivers forcing strict.
 POLICY_LOG='iommu: |IOMMU batching disallowed|Using strict mode|fullflush deprecated|strict deprecated|batched IOTLB flush'
 
