@@ -9,7 +9,7 @@ PLATFORM ?= $(if $(filter arm64,$(KARCH)),smmuv3,intel-iommu)
 PLATFORM_OPTS ?=
 CMDLINE ?=
 TIMEOUT ?= 120
-SELFTESTS ?=
+SELFTESTS ?= iommu/iommu_dma_policy
 TARGETS ?=
 W ?=
 FORCE ?= 0
@@ -49,7 +49,7 @@ run: tree
 	@scripts/run.sh
 report:
 	@REPORT_ONLY=1 scripts/run.sh
-check: tree
+check: deps
 	@scripts/check.sh
 clean:
 	rm -rf build/obj build/guest build/logs build/disk.img

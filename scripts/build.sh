@@ -73,13 +73,21 @@ build_guest() {
 	fi
 }
 
-# build_selftests: build each SELFTESTS program (dir/prog under tools/testing/selftests) statically into $OBJ/selftests.
+# build_selftests: build each SELFTESTS program that the tree has (dir/prog under
+# tools/testing/selftests) statically into $OBJ/selftests.
 build_selftests() {
-	rm -rf "$OBJ/selftests"
 	mkdir -p "$OBJ/selftests"
-	[ -n "$SELFTESTS" ] || return 0
-	run_logged "$LOGDIR/headers-$LOGNAME_.log" "headers_install $NAME" kmake headers_install
+	_have=
 	for t in $SELFTESTS; do
+		if [ -f "$SRC/tools/testing/selftests/$t.c" ]; then
+			_have="$_have $t"
+		else
+			log selftest "$NAME: no tools/testing/selftests/$t.c in this tree, skipped"
+		fi
+	done
+	[ -n "$_have" ] || return 0
+	run_logged "$LOGDIR/headers-$LOGNAME_.log" "headers_install $NAME" kmake headers_install
+	for t in $_have; do
 		log selftest "$NAME: $t"
 		run_logged "$LOGDIR/selftest-$LOGNAME_-$(basename "$t").log" "selftest $t ($NAME)" \
 			make -C "$SRC/tools/testing/selftests/$(dirname "$t")" OUTPUT="$OBJ/selftests" CC="${CROSS}gcc" \
@@ -94,11 +102,13 @@ build_initramfs() {
 		printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\ndir /proc 0755 0 0\ndir /sys 0755 0 0\n'
 		printf 'dir /tmp 01777 0 0\ndir /selftests 0755 0 0\n'
 		printf 'file /init %s 0755 0 0\n' "$B/guest/$KARCH/init"
-		for f in "$OBJ"/selftests/*; do
-			[ -f "$f" ] && [ -x "$f" ] && printf 'file /selftests/%s %s 0755 0 0\n' "$(basename "$f")" "$f"
+		for t in $_have; do
+			printf 'file /selftests/%s %s 0755 0 0\n' "$(basename "$t")" "$OBJ/selftests/$(basename "$t")"
 		done
 	} >"$_l"
-	"$OBJ/usr/gen_init_cpio" "$_l" >"$OBJ/initramfs.cpio" || die "gen_init_cpio failed for $NAME"
+	"$OBJ/usr/gen_init_cpio" "$_l" >"$OBJ/initramfs.new" || die "gen_init_cpio failed for $NAME"
+	# Keep the old file (and its time) when nothing changed: run.sh reboots on a newer initramfs.
+	if cmp -s "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; then rm "$OBJ/initramfs.new"; else mv "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; fi
 }
 
 if [ "${ONLY:-}" = initramfs ]; then

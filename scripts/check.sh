@@ -51,7 +51,7 @@ BIS=$B/linux-bisect
 
 # commits: print base..series of build/linux, oldest first.
 commits() {
-	git -C "$T" rev-list --reverse base..series 2>/dev/null
+	git -C "$T" rev-list --reverse refs/tags/base..series 2>/dev/null
 }
 
 # patch_name COMMIT N: print the format-patch file name of COMMIT at position N.
@@ -98,7 +98,7 @@ stage_bisect() {
 		say N/A "build each patch" "the series has no commits"
 		return
 	fi
-	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" base
+	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
 	i=0
 	for c in $(commits); do
 		i=$((i + 1))
@@ -116,7 +116,7 @@ stage_bisect() {
 w1() {
 	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse series)"
 	SRC=$BIS OBJ=$B/obj/w1-$1 KARCH=$1 VARIANT=patched KUNIT=1 TARGETS=drivers/iommu/ W=1 sh "$ROOT/scripts/build.sh"
-	files=$(git -C "$T" diff --name-only base series | sed 's/[.]/[.]/g' | paste -sd'|' -)
+	files=$(git -C "$T" diff --name-only refs/tags/base series | sed 's/[.]/[.]/g' | paste -sd'|' -)
 	bad=$(grep -E "($files):[0-9]+:[0-9]+: warning:" "$B/logs/build-w1-$1.log" | sort -u || true)
 	[ -z "$bad" ] || die "$(echo "$bad" | wc -l) W=1 warning(s) in files of the series, first: $(echo "$bad" | head -n 1)"
 }

@@ -13,7 +13,7 @@ P=$ROOT/patches
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$T" format-patch -q --cover-letter -o "$tmp" base..series
+git -C "$T" format-patch -q --cover-letter -o "$tmp" refs/tags/base..series
 [ -f "$P/0000-cover-letter.patch" ] || cp "$tmp/0000-cover-letter.patch" "$P/"
 rm -f "$tmp/0000-cover-letter.patch"
 for f in "$P"/[0-9][0-9][0-9][0-9]-*.patch; do

@@ -64,7 +64,7 @@ tree_of() {
 
 # series_commits TREE: print the number of commits base..series in TREE (the series' size).
 series_commits() {
-	git -C "$1" rev-list --count base..series 2>/dev/null || echo 0
+	git -C "$1" rev-list --count refs/tags/base..series 2>/dev/null || echo 0
 }
 
 # run_logged LOG STAGE CMD...: run CMD with its output in LOG; on failure show the error

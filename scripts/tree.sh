@@ -55,7 +55,7 @@ create_tree() {
 
 # apply_series: reset branch series to base and git am -3 each patch; die naming the one that fails.
 apply_series() {
-	git -C "$T" checkout -q -B series base
+	git -C "$T" checkout -q -B series refs/tags/base
 	for p in $(series_files); do
 		log tree "applying $p"
 		if ! git -C "$T" am -q -3 "$ROOT/patches/$p" >"$B/logs/am.log" 2>&1; then
@@ -68,20 +68,31 @@ apply_series() {
 	write_stamp
 }
 
+# same_patch_ids: true if branch series holds patches/series' changes, in order (git patch-id).
+same_patch_ids() {
+	for p in $(series_files); do git -C "$T" patch-id --stable <"$ROOT/patches/$p" | cut -d' ' -f1; done >"$B/logs/ids.patches"
+	git -C "$T" log --reverse -p --format='commit %H' refs/tags/base..series | git -C "$T" patch-id --stable |
+		cut -d' ' -f1 >"$B/logs/ids.series"
+	cmp -s "$B/logs/ids.patches" "$B/logs/ids.series"
+}
+
 mkdir -p "$B/logs"
 pinned_tarball
 [ -d "$T/.git" ] || create_tree
-git -C "$T" log -1 --format=%s base | grep -qF "$VERSION" ||
-	die "build/linux is based on '$(git -C "$T" log -1 --format=%s base)', base.pin says $VERSION: remove build/linux and build/linux-stock, then make tree"
+git -C "$T" log -1 --format=%s refs/tags/base | grep -qF "$VERSION" ||
+	die "build/linux is based on '$(git -C "$T" log -1 --format=%s refs/tags/base)', base.pin says $VERSION: remove build/linux and build/linux-stock, then make tree"
 
 if [ -f "$T/.git/wb-applied" ]; then
 	old_patches=$(sed -n 's/^patches=//p' "$T/.git/wb-applied")
 	old_head=$(sed -n 's/^head=//p' "$T/.git/wb-applied")
 else
-	old_patches=none old_head=$(git -C "$T" rev-parse base)
+	old_patches=none old_head=$(git -C "$T" rev-parse refs/tags/base)
 fi
 if [ "$old_patches" = "$(patches_hash)" ]; then
 	log tree "build/linux already holds patches/ ($(series_commits "$T") commits on series)"
+elif [ "$(git -C "$T" rev-parse HEAD)" != "$old_head" ] && same_patch_ids; then
+	write_stamp
+	log tree "branch series holds the changes of patches/ (same patch-ids): recorded, nothing applied"
 elif [ "$FORCE" != 1 ] && [ "$(git -C "$T" rev-parse HEAD)" != "$old_head" ]; then
 	die "patches/ changed, but build/linux HEAD moved since the last apply/export (commits not exported): run make export, or make tree FORCE=1 to discard them"
 elif [ "$FORCE" != 1 ] && [ -n "$(git -C "$T" status --porcelain --untracked-files=no)" ]; then
@@ -92,8 +103,8 @@ else
 fi
 
 if [ ! -d "$B/linux-stock" ]; then
-	git -C "$T" worktree add -q --detach "$B/linux-stock" base
-elif [ "$(git -C "$B/linux-stock" rev-parse HEAD)" != "$(git -C "$T" rev-parse base)" ]; then
-	git -C "$B/linux-stock" checkout -q --detach base
+	git -C "$T" worktree add -q --detach "$B/linux-stock" refs/tags/base
+elif [ "$(git -C "$B/linux-stock" rev-parse HEAD)" != "$(git -C "$T" rev-parse refs/tags/base)" ]; then
+	git -C "$B/linux-stock" checkout -q --detach refs/tags/base
 fi
 log tree "stock worktree build/linux-stock at base"
