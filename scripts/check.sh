@@ -2,7 +2,8 @@
 # make check: run every check, print one line each ("PASS name", "FAIL name: cause",
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
-# Each check's output is in build/logs/check/<check>.log.
+# Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
+# stages (default: tree parser checkpatch bisect w1 build boot matrix).
 set -eu
 . "$(dirname "$0")/lib.sh"
 C=$B/logs/check
@@ -63,10 +64,11 @@ stage_tree() {
 	check tree sh "$ROOT/scripts/tree.sh"
 }
 
-# checkpatch_one PATCH: checkpatch.pl --strict (from the stock tree) on patches/PATCH; die with the first issue.
+# checkpatch_one PATCH: checkpatch.pl --strict (from the stock tree) on patches/PATCH; die with the first
+# issue. UNKNOWN_COMMIT_ID is ignored: the tree holds one commit, not upstream history.
 checkpatch_one() {
 	cd "$B/linux-stock"
-	out=$(scripts/checkpatch.pl --strict --terse --no-summary "$ROOT/patches/$1") ||
+	out=$(scripts/checkpatch.pl --strict --terse --no-summary --ignore UNKNOWN_COMMIT_ID "$ROOT/patches/$1") ||
 		die "$(echo "$out" | wc -l) issue(s), first: $(echo "$out" | head -n 1 | sed 's|^.*/patches/||')"
 }
 
@@ -184,7 +186,7 @@ stage_boot() {
 # fixture LOG: parse.sh output on a saved console log equals LOG's .expected file.
 fixture() {
 	cd "$ROOT"
-	sh scripts/parse.sh "tests/fixtures/$1" >"$C/$1.out"
+	sh scripts/parse.sh "tests/fixtures/$1" >"$C/$1.out" || true
 	diff -u "tests/fixtures/${1%.log}.expected" "$C/$1.out" || die "parse.sh output differs from tests/fixtures/${1%.log}.expected"
 }
 
@@ -202,14 +204,9 @@ stage_matrix() {
 	fi
 }
 
-stage tree stage_tree
-stage parser stage_parser
-stage checkpatch stage_checkpatch
-stage bisect stage_bisect
-stage w1 stage_w1
-stage build stage_build
-stage boot stage_boot
-stage matrix stage_matrix
+for s in ${STAGES:-tree parser checkpatch bisect w1 build boot matrix}; do
+	stage "$s" "stage_$s"
+done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
 echo "$npass passed, $nfail failed"
 [ "$nfail" = 0 ]
