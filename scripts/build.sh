@@ -23,6 +23,9 @@ CC="${CROSS}gcc"
 HOSTCC=gcc
 command -v ccache >/dev/null && CC="ccache $CC" HOSTCC="ccache gcc"
 mkdir -p "$OBJ" "$LOGDIR"
+# One build at a time per O= dir (make run, make check and scripts/matrix.sh may overlap).
+exec 9>"$OBJ/.wb-lock"
+flock -n 9 || { log build "$LOGNAME_: waiting for another build in $OBJ"; flock 9; }
 
 # kmake ARGS...: make in $SRC with this build's O=, ARCH, compiler and W.
 kmake() {
