@@ -103,10 +103,20 @@ boot_all() {
 			_opts=
 			case $plat in *,*) _opts=${plat#*,} ;; esac
 			_cmd=$(echo "$cmd" | sed 's/^-$//; s/+/ /g')
-			log matrix "boot $n on $v ($arch-$v-$kc, ${plat}${_cmd:+, $_cmd})"
-			KARCH=$arch VARIANT=$v KCONFIG_DEFAULT=$kc PLATFORM=${plat%%,*} PLATFORM_OPTS=$_opts \
-				CMDLINE=$_cmd SCENARIO=matrix-$n-$v CONSOLE='' TIMEOUT=$TIMEOUT \
-				sh "$ROOT/scripts/boot.sh" >/dev/null 2>&1 </dev/null || true
+			for try in 1 2; do
+				[ "$try" = 2 ] || log matrix "boot $n on $v ($arch-$v-$kc, ${plat}${_cmd:+, $_cmd})"
+				KARCH=$arch VARIANT=$v KCONFIG_DEFAULT=$kc PLATFORM=${plat%%,*} PLATFORM_OPTS=$_opts \
+					CMDLINE=$_cmd SCENARIO=matrix-$n-$v CONSOLE='' TIMEOUT=$TIMEOUT \
+					sh "$ROOT/scripts/boot.sh" >/dev/null 2>&1 </dev/null || true
+				# One more try after a boot that did not complete (TCG under load can
+				# panic in the IO-APIC timer check); the first console is kept.
+				_s=$(sh "$ROOT/scripts/parse.sh" "$lg" 2>/dev/null | sed -n 's/^status //p') || true
+				if [ "$_s" = ok ] || [ "$try" = 2 ]; then
+					break
+				fi
+				cp "$lg" "$lg.try1"
+				log matrix "$n on $v: $_s, booting again (first console: $lg.try1)"
+			done
 			echo "$line" >"$lg.scenario"
 		done
 	done <"$TMP/lines"
