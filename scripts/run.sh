@@ -55,12 +55,12 @@ if [ "${REPORT_ONLY:-}" != 1 ]; then
 	done
 fi
 
-fmt='%-13s %-36s %-14s %-14s %s\n'
+fmt='%-13s %-28s %-20s %-10s %-10s %s\n'
 # shellcheck disable=SC2059
-printf "$fmt" scenario "platform / command line" stock patched "patched reason"
+printf "$fmt" scenario platform "command line" stock patched "patched reason"
 printf '%s\n' "$SCENARIOS" | while IFS='|' read -r name karch plat opts cmd; do
 	# shellcheck disable=SC2059
-	printf "$fmt" "$name" "$plat${opts:+,$opts}${cmd:+ $cmd}" "$(result "$(scenario_log "$name" stock)")" \
+	printf "$fmt" "$name" "$plat${opts:+,$opts}" "${cmd:--}" "$(result "$(scenario_log "$name" stock)")" \
 		"$(result "$(scenario_log "$name" patched)")" "$(reason "$(scenario_log "$name" patched)")"
 done
 echo "logs: $B/logs/run-<scenario>-<stock|patched>.log (QEMU command: .cmd)"
