@@ -17,12 +17,13 @@ CONSOLE ?= 1
 VARS := KARCH VARIANT KCONFIG_DEFAULT PLATFORM PLATFORM_OPTS CMDLINE TIMEOUT SELFTESTS TARGETS W FORCE CONSOLE
 export $(VARS)
 
-.PHONY: help deps tree export build initramfs boot run report check clean
+.PHONY: help deps tree export build initramfs boot run report check clean bench
 help:
 	@echo 'Targets:'
 	@echo '  run        build what is missing, boot the scenarios, print the stock/patched table (main job)'
 	@echo '  report     print the table again from the saved logs, without booting'
 	@echo '  check      every check, one line each, then "N passed, N failed"'
+	@echo '  bench      what each DMA domain mode costs, per platform: build/bench/bench.md, .png (QUICK=1: smoke test)'
 	@echo '  deps       install the Debian packages needed'
 	@echo '  tree       (re)create build/linux from base.pin + patches/series; build/linux-stock'
 	@echo '  export     git format-patch base..series of build/linux into patches/'
@@ -51,5 +52,7 @@ report:
 	@REPORT_ONLY=1 scripts/run.sh
 check: deps
 	@scripts/check.sh
+bench:
+	@scripts/bench.sh $(if $(filter 1,$(QUICK)),--quick)
 clean:
 	rm -rf build/obj build/guest build/logs build/disk.img

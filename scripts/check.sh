@@ -204,7 +204,14 @@ stage_matrix() {
 	fi
 }
 
-for s in ${STAGES:-tree parser checkpatch bisect w1 build boot matrix}; do
+# >>> bench smoke test (scripts/bench.sh, "make bench QUICK=1"): every number is produced; no timing is asserted
+stage_bench() {
+	if [ ! -f "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" ]; then say SKIP "bench smoke" "no x86_64 patched kernel"; return; fi
+	check "bench smoke" sh "$ROOT/scripts/bench.sh" --quick
+}
+# <<< bench smoke test
+
+for s in ${STAGES:-tree parser checkpatch bisect w1 build boot matrix bench}; do
 	stage "$s" "stage_$s"
 done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
