@@ -121,12 +121,12 @@ else
 	if [ -n "$TARGETS" ]; then
 		log build "$NAME: $TARGETS${W:+ W=$W} (log: $LOGDIR/build-$LOGNAME_.log)"
 		# shellcheck disable=SC2086
-		run_logged "$LOGDIR/build-$LOGNAME_.log" "build of $TARGETS ($NAME, $SRC)" kmake $TARGETS
+		run_logged "$LOGDIR/build-$LOGNAME_.log" "build of $TARGETS ($LOGNAME_, $SRC)" kmake $TARGETS
 		log build "$NAME: done"
 		exit 0
 	fi
 	log build "$NAME: kernel (log: $LOGDIR/build-$LOGNAME_.log)"
-	run_logged "$LOGDIR/build-$LOGNAME_.log" "kernel build $NAME ($SRC)" kmake "$(basename "$IMAGE")"
+	run_logged "$LOGDIR/build-$LOGNAME_.log" "kernel build $LOGNAME_ ($SRC)" kmake "$(basename "$IMAGE")"
 fi
 build_guest
 build_selftests

@@ -75,7 +75,8 @@ run_logged() {
 	mkdir -p "$(dirname "$_lg")"
 	if ! "$@" >"$_lg" 2>&1; then
 		grep -E 'error|Error|\*\*\*|undefined reference|warning: .*\[-W' "$_lg" | head -n 30 >&2 || true
-		die "$_st failed, full log: $_lg"
+		_first=$(grep -E -m1 'error:|undefined reference|\*\*\*' "$_lg" | sed 's|^[./]*/||' || true)
+		die "$_st failed${_first:+: $_first}; full log: $_lg"
 	fi
 }
 
