@@ -82,13 +82,13 @@ stage_checkpatch() {
 	done
 }
 
-# build_commit COMMIT OKFILE: build drivers/iommu/ and the dirs of touched .c files at COMMIT in build/linux-bisect (x86_64).
+# build_commit COMMIT OKFILE [KUNIT]: build drivers/iommu/ and the dirs of touched .c files at COMMIT in build/linux-bisect (x86_64).
 build_commit() {
 	git -C "$BIS" checkout -q --detach "$1"
 	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
 		sed 's|/[^/]*$|/|' | sort -u | grep -v '^drivers/iommu/' || true)
-	kunit=0
-	git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu && kunit=1
+	kunit=${3:-0}
+	[ -n "${3:-}" ] || ! git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu || kunit=1
 	# shellcheck disable=SC2086
 	SRC=$BIS OBJ=$B/obj/bisect-x86_64 KARCH=x86_64 VARIANT=patched KUNIT=$kunit TARGETS="drivers/iommu/ $(echo $dirs)" \
 		sh "$ROOT/scripts/build.sh"
@@ -112,6 +112,14 @@ stage_bisect() {
 			check "build $n" build_commit "$c" "$key"
 		fi
 	done
+	# The VISIBLE_IF_KUNIT helpers must also build with CONFIG_KUNIT=n.
+	c=$(git -C "$T" rev-parse series)
+	key=$C/ok/nokunit-$(git -C "$T" rev-parse "series^{tree}")
+	if [ -f "$key" ]; then
+		say PASS "build series without KUnit (cached)"
+	else
+		check "build series without KUnit" build_commit "$c" "$key" 0
+	fi
 }
 
 # w1 KARCH: build drivers/iommu/ of the whole series with W=1; fail on a warning in a file the series touches.
