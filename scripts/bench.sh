@@ -36,7 +36,7 @@ BPLATFORMS='intel|x86_64|intel-iommu||vtd_inv_desc_iotlb_pages vtd_inv_desc_iotl
 intel-cm|x86_64|intel-iommu|caching-mode=on|vtd_inv_desc_iotlb_pages vtd_inv_desc_iotlb_domain vtd_inv_desc_iotlb_global vtd_inv_desc_iotlb_pasid_pages vtd_inv_desc_iotlb_pasid vtd_inv_qi_tail
 amd|x86_64|amd-iommu||amdvi_pages_inval amdvi_all_inval amdvi_mmio_read amdvi_mmio_write
 virtio|x86_64|virtio-iommu||virtio_iommu_unmap virtio_iommu_map
-smmuv3|arm64|smmuv3||smmuv3_cmdq_opcode smmuv3_cmdq_consume'
+smmuv3|arm64|smmuv3||smmuv3_cmdq_opcode'
 # Modes: name|VARIANT|kernel parameters
 BMODES='passthrough|patched|iommu.passthrough=1
 strict|patched|iommu.passthrough=0 iommu.strict=1
@@ -161,9 +161,10 @@ EOF
 	arch_vars "$_ka"
 	_k=$B/obj/$_ka-$_var-default/$IMAGE
 	_name=$1-$2 _raw=$OUT/raw/$1-$2.txt
-	# a forced mode runs on the stock kernel when the patched one is missing (BENCH_BUILD=0 or a
-	# failed build); the table says so, and the type reached shows whether the mode took
-	if [ ! -f "$_k" ] && [ -n "$_cmd" ] && [ -f "$B/obj/$_ka-stock-default/$IMAGE" ]; then
+	# the forced modes of a platform all run on the kernel chosen when its first point started
+	# (FORCED_VAR: stock when the patched one was missing, BENCH_BUILD=0 or a failed build);
+	# the table says so, and the type reached shows whether the mode took
+	if [ -n "$_cmd" ] && [ "$FORCED_VAR" = stock ]; then
 		_var=stock _k=$B/obj/$_ka-stock-default/$IMAGE
 	fi
 	if [ ! -f "$_k" ]; then
@@ -226,6 +227,9 @@ truncate -s 64M "$WORK/disk.img"
 
 fail=0
 for p in $PLATS; do
+	arch_vars "$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)"
+	FORCED_VAR=patched
+	[ -f "$B/obj/$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)-patched-default/$IMAGE" ] || FORCED_VAR=stock
 	for m in $MODES; do
 		bench_point "$p" "$m" || { fail=1; log bench "$p-$m: incomplete (raw: $OUT/raw/$p-$m.txt)"; }
 	done
