@@ -87,7 +87,7 @@ stage_checkpatch() {
 	check "MAINTAINERS covers the files the series adds" maintainers_cover
 }
 
-# maintainers_cover: every file the series adds has a maintainer entry in base's MAINTAINERS
+# maintainers_cover: every file the series adds has a maintainer entry in MAINTAINERS
 # (what the ignored FILE_PATH_CHANGES warning asks a human to check).
 maintainers_cover() {
 	cd "$T"
