@@ -3,7 +3,7 @@
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
-# stages (default: tree parser checkpatch bisect w1 build boot matrix).
+# stages (default: tree parser checkpatch bisect kunit w1 build boot matrix bench).
 set -eu
 . "$(dirname "$0")/lib.sh"
 C=$B/logs/check
@@ -137,6 +137,57 @@ stage_bisect() {
 	fi
 }
 
+# kunit_at COMMIT OKFILE [MUTATION]: run the series' KUnit suite (drivers/iommu/.kunitconfig) with
+# kunit.py at COMMIT in build/linux-bisect, x86_64 under QEMU. Without MUTATION the run must pass.
+# With MUTATION ("sed-expression|test that must fail"), the sed expression is applied to
+# drivers/iommu/iommu.c first and the run must fail, naming that test among its failures: proof
+# that the suite can fail. The worktree is restored either way.
+kunit_at() {
+	git -C "$BIS" checkout -q --detach "$1"
+	bdir=$B/obj/kunit-x86_64
+	if [ -n "${3:-}" ]; then
+		sed -i "${3%%|*}" "$BIS/drivers/iommu/iommu.c"
+		! git -C "$BIS" diff --quiet -- drivers/iommu/iommu.c || die "mutation '${3%%|*}' changed nothing"
+	fi
+	rc=0
+	(cd "$BIS" && python3 -B tools/testing/kunit/kunit.py run --kunitconfig=drivers/iommu --arch=x86_64 \
+		--build_dir="$bdir" --jobs="$(nproc)" --make_options CC="ccache gcc") >"$2.log" 2>&1 || rc=$?
+	git -C "$BIS" checkout -q -- drivers/iommu/iommu.c
+	summary=$(grep -E 'Testing complete|ERROR|make: \*\*\*' "$2.log" | tail -n 1 | sed 's/^\[[0-9:]*\] //')
+	if [ -z "${3:-}" ]; then
+		[ $rc = 0 ] || die "kunit.py run failed: ${summary:-see $2.log}; failed: $(grep -E '\[FAILED\]' "$2.log" | sed 's/^.*\[FAILED\] //' | paste -sd' ' -)"
+		touch "$2"
+	else
+		[ $rc != 0 ] || die "the mutant passed KUnit: ${summary:-see $2.log}"
+		grep -qE "\[FAILED\] ${3#*|}\$" "$2.log" || die "the mutant failed, but not in ${3#*|}: ${summary:-see $2.log}"
+	fi
+	echo "$summary"
+}
+
+# Each commit that carries the suite passes it; a mutant that restores stock's precedence (caching mode
+# over iommu.strict=) fails it.
+stage_kunit() {
+	if [ -z "$(commits)" ]; then
+		say N/A "kunit.py" "the series has no commits"
+		return
+	fi
+	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
+	i=0
+	for c in $(commits); do
+		i=$((i + 1))
+		git -C "$T" cat-file -e "$c:drivers/iommu/.kunitconfig" 2>/dev/null || continue
+		n=$(patch_name "$c" $i)
+		key=$C/ok/kunit-$(git -C "$T" rev-parse "$c^{tree}")
+		if [ -f "$key" ]; then
+			say PASS "kunit.py at $n (cached)"
+		else
+			check "kunit.py at $n" kunit_at "$c" "$key"
+		fi
+	done
+	check "kunit.py fails on a mutant: caching mode over iommu.strict=" kunit_at "$(git -C "$T" rev-parse series)" \
+		"$C/mutant" 's/if (cl->strict >= 0)$/if (cl->strict >= 0 \&\& !(in->instance \& BIT(IOMMU_DMA_IN_CACHING_MODE)))/|cmdline_lazy_over_caching_mode'
+}
+
 # warnings LOG: print LOG's compiler warnings as "path: warning: text" (no line numbers, sorted).
 warnings() {
 	grep -E ':[0-9]+:[0-9]+: warning:' "$1" | sed -E 's|^.*/build/linux[^/]*/||; s|^([.][.]/)+linux[^/]*/||; s/:[0-9]+:[0-9]+: warning:/: warning:/' | sort -u || true
@@ -250,7 +301,7 @@ stage_bench() {
 }
 # <<< bench smoke test
 
-for s in ${STAGES:-tree parser checkpatch bisect w1 build boot matrix bench}; do
+for s in ${STAGES:-tree parser checkpatch bisect kunit w1 build boot matrix bench}; do
 	stage "$s" "stage_$s"
 done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"

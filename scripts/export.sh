@@ -1,7 +1,8 @@
 #!/bin/sh
 # Export base..series of build/linux into patches/ (git format-patch): regenerate the
 # numbered patch files and patches/series, keep 0000-cover-letter.patch's text if present
-# (create it with --cover-letter otherwise), then update the stamp so make tree stays quiet.
+# and refresh its shortlog, diffstat and patch count (create it with --cover-letter otherwise),
+# then update the stamp so make tree stays quiet.
 # series keeps its "#" headings: each stays before the patch at the same position.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,18 @@ P=$ROOT/patches
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$T" format-patch -q --cover-letter -o "$tmp" refs/tags/base..series
-[ -f "$P/0000-cover-letter.patch" ] || cp "$tmp/0000-cover-letter.patch" "$P/"
+if [ -f "$P/0000-cover-letter.patch" ]; then
+	# Keep our text; refresh what git writes below it: the shortlog ("Author (N):") and diffstat.
+	awk -v new="$tmp/0000-cover-letter.patch" '
+		/^[^ ].* \([0-9]+\):$/ { while ((getline l < new) > 0) { if (l ~ /^[^ ].* \([0-9]+\):$/) f = 1; if (f) print l }; exit }
+		{ print }' "$P/0000-cover-letter.patch" >"$tmp/cover"
+	grep -q '^-- $' "$tmp/cover" || die "cover letter: no shortlog line (\"Author (N):\") to refresh"
+	# the subject's patch count follows the series
+	sed "s/^Subject: \[PATCH 00\/[0-9]*\]/Subject: [PATCH 00\/$(git -C "$T" rev-list --count refs/tags/base..series)]/" \
+		"$tmp/cover" >"$P/0000-cover-letter.patch"
+else
+	cp "$tmp/0000-cover-letter.patch" "$P/"
+fi
 rm -f "$tmp/0000-cover-letter.patch"
 for f in "$P"/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ -e "$f" ] && [ "$(basename "$f")" != 0000-cover-letter.patch ] && rm -f "$f"
