@@ -3,7 +3,7 @@
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
-# stages (default: tree parser checkpatch bisect kunit w1 build boot matrix bench).
+# stages (default: tree parser checkpatch bisect kunit w1 build robot boot matrix bench).
 set -eu
 . "$(dirname "$0")/lib.sh"
 C=$B/logs/check
@@ -273,6 +273,58 @@ stage_boot() {
 	if [ -n "${built_x86_64:-}" ]; then check "boot.sh reports a panic" panic_detected; fi
 }
 
+# robot NAME KARCH SYM=VAL...: as the kernel test robot would, build drivers/iommu/ (and, on x86,
+# arch/x86/kernel/, which parses iommu=pt) of the whole series in build/linux-bisect with a config
+# that differs in SYM=VAL (y or n): x86_64 starts from the patched guest kernel's .config, s390
+# from tinyconfig with PCI (which brings s390-iommu.c). Dies if a requested value did not take.
+robot() {
+	name=$1 karch=$2
+	shift 2
+	o=$B/obj/robot-$name
+	case $karch in
+	x86_64) a=x86_64 x= tg="drivers/iommu/ arch/x86/kernel/" ;;
+	s390) a=s390 x=s390x-linux-gnu- tg=drivers/iommu/ ;;
+	esac
+	command -v "${x}gcc" >/dev/null || die "no ${x}gcc (Debian package gcc-s390x-linux-gnu)"
+	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse series)"
+	mkdir -p "$o"
+	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
+	if [ $karch = x86_64 ]; then
+		cp "$B/obj/x86_64-patched-default/.config" "$o/.config"
+	else
+		km tinyconfig >"$o/wb-config.log" 2>&1 || die "s390 tinyconfig failed ($o/wb-config.log)"
+		set -- PCI=y "$@"
+	fi
+	for e in "$@"; do
+		case ${e#*=} in y) "$BIS/scripts/config" --file "$o/.config" -e "${e%%=*}" ;; n) "$BIS/scripts/config" --file "$o/.config" -d "${e%%=*}" ;; esac
+	done
+	km olddefconfig >>"$o/wb-config.log" 2>&1 || die "olddefconfig failed ($o/wb-config.log)"
+	for e in "$@"; do
+		got=$(sed -n "s/^CONFIG_${e%%=*}=//p" "$o/.config")
+		[ "${got:-n}" = "${e#*=}" ] || die "CONFIG_${e%%=*}=${e#*=} did not take (got ${got:-n})"
+	done
+	# shellcheck disable=SC2086
+	km $tg >"$o/wb-build.log" 2>&1 || die "build failed: $(grep -m1 -E 'error:|undefined reference' "$o/wb-build.log")"
+	grep -E ':[0-9]+:[0-9]+: warning:' "$o/wb-build.log" | grep -F "$(git -C "$T" diff --name-only refs/tags/base series -- '*.c' '*.h')" &&
+		die "warnings in files of the series (log: $o/wb-build.log)"
+	echo "built $tg with $*"
+}
+
+stage_robot() {
+	if [ -z "$(commits)" ]; then
+		say N/A "robot configs" "the series has no commits"
+		return
+	fi
+	if [ -z "${built_x86_64:-}" ]; then
+		say SKIP "robot configs" "the x86_64 patched kernel did not build"
+	else
+		check "robot x86_64 INTEL_IOMMU=n" robot no-intel x86_64 INTEL_IOMMU=n AMD_IOMMU=y
+		check "robot x86_64 AMD_IOMMU=n" robot no-amd x86_64 AMD_IOMMU=n INTEL_IOMMU=y
+		check "robot x86_64 IOMMU_SUPPORT=n" robot no-iommu x86_64 IOMMU_SUPPORT=n
+	fi
+	check "robot s390 S390_IOMMU=y" robot s390 s390 S390_IOMMU=y
+}
+
 # fixture LOG: parse.sh output on a saved console log equals LOG's .expected file.
 fixture() {
 	cd "$ROOT"
@@ -301,7 +353,7 @@ stage_bench() {
 }
 # <<< bench smoke test
 
-for s in ${STAGES:-tree parser checkpatch bisect kunit w1 build boot matrix bench}; do
+for s in ${STAGES:-tree parser checkpatch bisect kunit w1 build robot boot matrix bench}; do
 	stage "$s" "stage_$s"
 done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
