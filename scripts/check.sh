@@ -110,23 +110,31 @@ build_commit() {
 	touch "$2"
 }
 
+# each_commit KEY LABEL FUNC [PATH]: for each commit of the series (only those that hold PATH,
+# when given), "check 'LABEL <patch>' FUNC COMMIT OKFILE", unless OKFILE ($C/ok/KEY-<tree id>)
+# shows that the same tree passed before. FUNC touches OKFILE when it passes.
+each_commit() {
+	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
+	i=0
+	for c in $(commits); do
+		i=$((i + 1))
+		[ -z "${4:-}" ] || git -C "$T" cat-file -e "$c:$4" 2>/dev/null || continue
+		n=$(patch_name "$c" $i)
+		key=$C/ok/$1-$(git -C "$T" rev-parse "$c^{tree}")
+		if [ -f "$key" ]; then
+			say PASS "$2 $n (cached)"
+		else
+			check "$2 $n" "$3" "$c" "$key"
+		fi
+	done
+}
+
 stage_bisect() {
 	if [ -z "$(commits)" ]; then
 		say N/A "build each patch" "the series has no commits"
 		return
 	fi
-	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
-	i=0
-	for c in $(commits); do
-		i=$((i + 1))
-		n=$(patch_name "$c" $i)
-		key=$C/ok/build-$(git -C "$T" rev-parse "$c^{tree}")
-		if [ -f "$key" ]; then
-			say PASS "build $n (cached)"
-		else
-			check "build $n" build_commit "$c" "$key"
-		fi
-	done
+	each_commit build build build_commit
 	# The VISIBLE_IF_KUNIT helpers must also build with CONFIG_KUNIT=n.
 	c=$(git -C "$T" rev-parse series)
 	key=$C/ok/nokunit-$(git -C "$T" rev-parse "series^{tree}")
@@ -171,19 +179,7 @@ stage_kunit() {
 		say N/A "kunit.py" "the series has no commits"
 		return
 	fi
-	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
-	i=0
-	for c in $(commits); do
-		i=$((i + 1))
-		git -C "$T" cat-file -e "$c:drivers/iommu/.kunitconfig" 2>/dev/null || continue
-		n=$(patch_name "$c" $i)
-		key=$C/ok/kunit-$(git -C "$T" rev-parse "$c^{tree}")
-		if [ -f "$key" ]; then
-			say PASS "kunit.py at $n (cached)"
-		else
-			check "kunit.py at $n" kunit_at "$c" "$key"
-		fi
-	done
+	each_commit kunit "kunit.py at" kunit_at drivers/iommu/.kunitconfig
 	check "kunit.py fails on a mutant: caching mode over iommu.strict=" kunit_at "$(git -C "$T" rev-parse series)" \
 		"$C/mutant" 's/if (cl->strict >= 0)$/if (cl->strict >= 0 \&\& !(in->instance \& BIT(IOMMU_DMA_IN_CACHING_MODE)))/|cmdline_lazy_over_caching_mode'
 }
@@ -338,9 +334,31 @@ stage_parser() {
 	done
 }
 
+# matrix_flip KERNEL: copy scenarios/matrix with every scenario's KERNEL (stock or patched)
+# expectation flipped and report from the saved logs (NOBOOT=1): each scenario must be named
+# as a mismatch. Proof that no expectation in the matrix is one that cannot fail.
+matrix_flip() {
+	col=6
+	[ "$1" = patched ] && col=7
+	awk -v c=$col '/^[a-z0-9]/ { $c = $c == "DMA" ? "DMA-FQ" : $c == "DMA-FQ" ? "identity" : "DMA" } { print }' \
+		"$ROOT/scenarios/matrix" >"$C/matrix-flipped-$1"
+	if MATRIX=$C/matrix-flipped-$1 MATRIX_OUT=$C/matrix-flipped-$1.md NOBOOT=1 sh "$ROOT/scripts/matrix.sh" \
+		>"$C/matrix-flipped-$1.out" 2>&1; then
+		die "matrix.sh passed with every $1 expectation flipped"
+	fi
+	names=$(sed 's/[[:space:]]#.*$//; /^[[:space:]]*#/d; /^[[:space:]]*$/d' "$ROOT/scenarios/matrix" | cut -d' ' -f1)
+	missed=$(for n in $names; do grep -q "^- $n ($1):" "$C/matrix-flipped-$1.out" || echo "$n"; done)
+	[ -z "$missed" ] || die "a flipped $1 expectation went unnoticed in: $(echo $missed)"
+	echo "all $(echo "$names" | wc -l) flipped $1 expectations caught"
+}
+
 stage_matrix() {
 	if [ -f "$ROOT/scenarios/matrix" ]; then
 		check matrix sh "$ROOT/scripts/matrix.sh"
+		check "matrix catches every flipped stock expectation" matrix_flip stock
+		if [ -n "$(commits)" ]; then
+			check "matrix catches every flipped patched expectation" matrix_flip patched
+		fi
 	else
 		say SKIP matrix "no scenarios/matrix yet"
 	fi

@@ -14,7 +14,8 @@
 # Environment: MATRIX (default scenarios/matrix), ONLY="name ..." (those scenarios only),
 #   RERUN=1 (boot again even when a log is newer than its kernel and initramfs and was made
 #   from the same line), NOBOOT=1 (only report from the saved logs), TIMEOUT (per boot, 120),
-#   PATCHED=0 (stock only: patched checks N/A) or 1 (patched even with an empty series).
+#   PATCHED=0 (stock only: patched checks N/A) or 1 (patched even with an empty series),
+#   MATRIX_OUT (default build/matrix.md).
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/qemu.sh"
@@ -22,7 +23,7 @@ set -eu
 MATRIX=${MATRIX:-$ROOT/scenarios/matrix}
 ONLY=${ONLY:-} RERUN=${RERUN:-} NOBOOT=${NOBOOT:-} TIMEOUT=${TIMEOUT:-120}
 SELFTEST=iommu_dma_policy
-OUT=$B/matrix.md
+OUT=${MATRIX_OUT:-$B/matrix.md}
 [ -f "$MATRIX" ] || die "no scenario matrix at $MATRIX"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
