@@ -48,6 +48,8 @@ mkdir -p "$OUT/raw" "$OUT/logs"
 WORK=$(mktemp -d /dev/shm/wb-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
+# the chart needs gnuplot: install it now rather than find it missing after the boots
+need_pkgs gnuplot-nox
 T0=$(date +%s)
 
 # row TABLE NAME: print the row of NAME in TABLE (BPLATFORMS or BMODES); die if none.
@@ -250,10 +252,8 @@ awk -v plats="$PLATS" -v modes="$MODES" -v secs="$SECS" -v reps="$REPS" -v dat="
 	cat "$OUT/bench.md.tmp"
 } >"$OUT/bench.md"
 rm -f "$OUT/bench.md.tmp"
-if command -v gnuplot >/dev/null; then
-	gnuplot -e "dat='$OUT/bench.dat'; out='$OUT/bench.png'; modes='$MODES'" "$ROOT/scripts/bench.gp" 2>"$OUT/gnuplot.err" ||
-		{ log bench "gnuplot failed: $(head -n 3 "$OUT/gnuplot.err")"; fail=1; }
-fi
+gnuplot -e "dat='$OUT/bench.dat'; out='$OUT/bench.png'; modes='$MODES'" "$ROOT/scripts/bench.gp" 2>"$OUT/gnuplot.err" ||
+	{ log bench "gnuplot failed: $(head -n 3 "$OUT/gnuplot.err")"; fail=1; }
 grep -q 'MISSING' "$OUT/bench.md" && fail=1
 log bench "$OUT/bench.md $OUT/bench.png ($(($(date +%s) - T0)) s)"
 sed -n '/^## Summary/,$p' "$OUT/bench.md"
