@@ -229,9 +229,10 @@ truncate -s 64M "$WORK/disk.img"
 
 fail=0
 for p in $PLATS; do
-	arch_vars "$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)"
+	_pa=$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)
+	arch_vars "$_pa"
 	FORCED_VAR=patched
-	[ -f "$B/obj/$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)-patched-default/$IMAGE" ] || FORCED_VAR=stock
+	[ -f "$B/obj/$_pa-patched-default/$IMAGE" ] || FORCED_VAR=stock
 	for m in $MODES; do
 		bench_point "$p" "$m" || { fail=1; log bench "$p-$m: incomplete (raw: $OUT/raw/$p-$m.txt)"; }
 	done

@@ -346,7 +346,7 @@ matrix_flip() {
 		>"$C/matrix-flipped-$1.out" 2>&1; then
 		die "matrix.sh passed with every $1 expectation flipped"
 	fi
-	names=$(sed 's/[[:space:]]#.*$//; /^[[:space:]]*#/d; /^[[:space:]]*$/d' "$ROOT/scenarios/matrix" | cut -d' ' -f1)
+	names=$(awk '/^[a-z0-9]/ { print $1 }' "$ROOT/scenarios/matrix")
 	missed=$(for n in $names; do grep -q "^- $n ($1):" "$C/matrix-flipped-$1.out" || echo "$n"; done)
 	[ -z "$missed" ] || die "a flipped $1 expectation went unnoticed in: $(echo $missed)"
 	echo "all $(echo "$names" | wc -l) flipped $1 expectations caught"
