@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest /init: report IOMMU groups and the DMA policy as "@@" lines on the console,
- * run the selftests in /selftests and an optional bench, then power off.
+ * Guest /init: report IOMMU instances, groups and PCI devices as "@@" lines on the
+ * console, run the selftests in /selftests and an optional bench, then power off.
+ * Why a group has its type is in the kernel's boot log, not here.
  * Line formats are documented in README.md ("Console lines").
  */
 #include <dirent.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,7 +68,7 @@ static int list_dir(const char *dir, struct dirent ***out)
 	return scandir(dir, out, not_dot, cmp_name);
 }
 
-/* report_groups - "@@ GROUP <n> type=<t> type_by=<why|-> iommu=<inst|-> devices=<d,...>" per group. */
+/* report_groups - "@@ GROUP <n> type=<t> iommu=<inst|-> devices=<d,...>" per group. */
 static void report_groups(void)
 {
 	struct dirent **g, **d;
@@ -77,13 +77,11 @@ static void report_groups(void)
 	if (ng <= 0)
 		printf("@@ GROUP none\n");
 	for (int i = 0; i < ng; i++) {
-		char p[512], type[64], by[64], inst[64] = "-", devs[2048] = "";
+		char p[512], type[64], inst[64] = "-", devs[2048] = "";
 		int nd;
 
 		snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%s/type", g[i]->d_name);
 		read_line(p, type, sizeof(type));
-		snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%s/type_by", g[i]->d_name);
-		read_line(p, by, sizeof(by));
 		snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%s/devices", g[i]->d_name);
 		nd = list_dir(p, &d);
 		for (int j = 0; j < nd; j++) {
@@ -98,8 +96,8 @@ static void report_groups(void)
 		}
 		if (nd >= 0)
 			free(d);
-		printf("@@ GROUP %s type=%s type_by=%s iommu=%s devices=%s\n", g[i]->d_name, type,
-		       by, inst, nd > 0 ? devs : "-");
+		printf("@@ GROUP %s type=%s iommu=%s devices=%s\n", g[i]->d_name, type, inst,
+		       nd > 0 ? devs : "-");
 		free(g[i]);
 	}
 	if (ng >= 0)
@@ -132,42 +130,18 @@ static void report_devices(void)
 		free(d);
 }
 
-/*
- * report_policy - "@@ IOMMU <inst>" per instance, then per instance with a dma_policy
- * directory "@@ POLICY <inst> type=.. translate_by=.. strict_by=.. overridden=<a,b|->";
- * "@@ POLICY none" if no instance has one (stock kernel, or no IOMMU).
- */
-static void report_policy(void)
+/* report_iommus - "@@ IOMMU <inst>" per /sys/class/iommu entry. */
+static void report_iommus(void)
 {
 	struct dirent **d;
-	int n = list_dir("/sys/class/iommu", &d), found = 0;
+	int n = list_dir("/sys/class/iommu", &d);
 
-	for (int i = 0; i < n; i++)
-		printf("@@ IOMMU %s\n", d[i]->d_name);
 	for (int i = 0; i < n; i++) {
-		static const char *const attr[] = { "type", "translate_by", "strict_by", "overridden" };
-		char p[512], v[4][256];
-		struct stat st;
-
-		snprintf(p, sizeof(p), "/sys/class/iommu/%s/dma_policy", d[i]->d_name);
-		if (stat(p, &st) == 0) {
-			for (int a = 0; a < 4; a++) {
-				snprintf(p, sizeof(p), "/sys/class/iommu/%s/dma_policy/%s", d[i]->d_name, attr[a]);
-				read_line(p, v[a], sizeof(v[a]));
-			}
-			for (char *s = v[3]; *s; s++)
-				if (*s == ' ')
-					*s = ',';
-			printf("@@ POLICY %s type=%s translate_by=%s strict_by=%s overridden=%s\n", d[i]->d_name,
-			       v[0], v[1], v[2], v[3][0] ? v[3] : "-");
-			found = 1;
-		}
+		printf("@@ IOMMU %s\n", d[i]->d_name);
 		free(d[i]);
 	}
 	if (n >= 0)
 		free(d);
-	if (!found)
-		printf("@@ POLICY none\n");
 }
 
 /* run - run @path with @argv on the console between "@@ <kind> <name> begin" and "end rc=<n>". */
@@ -236,7 +210,7 @@ int main(void)
 
 	printf("@@ CMDLINE %s\n", read_line("/proc/cmdline", cmdline, sizeof(cmdline)));
 	printf("@@ KERNEL %s\n", read_line("/proc/sys/kernel/osrelease", buf, sizeof(buf)));
-	report_policy();
+	report_iommus();
 	report_groups();
 	report_devices();
 	run_selftests();
