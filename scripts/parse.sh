@@ -12,10 +12,18 @@ LOG=$1
 KUNIT_TREE=${KUNIT_TREE:-$B/linux-stock}
 
 # Badness: one pattern list, then the exclusions (model: rcutorture console-badness.sh).
-BAD='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|general protection fault|Unable to handle kernel|kernel BUG|UBSAN:|KASAN:|detected stalls on CPU|soft lockup|hung_task|rcu_.*kthread starved|^qemu-system-[a-z0-9_]*:'
+# Lockdep reports start with "WARNING:" or "BUG:" (and "INFO: trying to register non-static key").
+BAD='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|general protection fault|Unable to handle kernel|kernel BUG|UBSAN:|KASAN:|detected stalls on CPU|self-detected stall|soft lockup|hung_task|rcu_.*kthread starved|INFO: trying to register non-static key|^qemu-system-[a-z0-9_]*:'
 NOT_BAD='Warning: unable to open an initial console|This means that this is a DEBUG kernel|^qemu-system-[a-z0-9_]*: terminating on signal'
-# Boot log lines of the policy (the series' "iommu: " lines) and of drivers forcing strict.
-POLICY_LOG='iommu: |IOMMU batching disallowed|Using strict mode|fullflush deprecated|strict deprecated|batched IOTLB flush'
+# Boot log lines of the policy ("policy-log"), one pattern list, stock and series v2:
+#   the core's lines, "iommu: " at the start: the two global lines ("Default domain type: ...",
+#     "DMA domain TLB invalidation policy: ..."), v2's per-instance lines ("iommu: dmar0: strict
+#     invalidation (...)..." / "lazy invalidation (...) despite ...") and malformed values
+#     ("iommu: iommu.strict=banana: not a boolean, ignored");
+#   the generic "Malformed early option 'iommu.strict'" (stock and v2);
+#   "<driver> <dev>: iova flush queue initialization failed[, falling back to strict mode]";
+#   the drivers' strict and deprecated-option lines (stock; v2 drops the first two).
+POLICY_LOG='^(\[ *[0-9.]*\] )?iommu: |Malformed early option .iommu|iova flush queue initialization failed|IOMMU batching disallowed due to virtualization|Using strict mode due to virtualization|fullflush deprecated|strict deprecated|batched IOTLB flush'
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
