@@ -3,17 +3,21 @@
 # Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
 #   SRC=<tree> and OBJ=<dir> override the tree and the O= dir (per-patch builds use them);
 #   TARGETS="drivers/iommu/ ..." builds only those objects/dirs (no image, guest or initramfs);
-#   KUNIT=auto|0|1 (see fragments); W=1 passes W=1 to make; SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests.
+#   KUNIT=auto|0|1 (see fragments); W=1 passes W=1 to make, C=1 passes C=1 (sparse);
+#   SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests, built from the tree
+#   SELFTEST_SRC (default build/linux, the series: the stock kernel is tested with the same program).
 # ONLY=initramfs: only the guest programs and the initramfs of an already built kernel.
-# Output: $OBJ/<image>, $OBJ/initramfs.cpio; make output in build/logs/build-<name>.log.
+# Output: $OBJ/<image>, $OBJ/initramfs.cpio (init, /selftests, the kernel's .config as
+#   /boot/config-<release>); make output in build/logs/build-<name>.log.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 KARCH=${KARCH:-x86_64} VARIANT=${VARIANT:-stock} KCONFIG_DEFAULT=${KCONFIG_DEFAULT:-default}
-TARGETS=${TARGETS:-} W=${W:-} SELFTESTS=${SELFTESTS:-} KUNIT=${KUNIT:-auto}
+TARGETS=${TARGETS:-} W=${W:-} C=${C:-} SELFTESTS=${SELFTESTS:-} KUNIT=${KUNIT:-auto}
 arch_vars "$KARCH"
 NAME=$KARCH-$VARIANT-$KCONFIG_DEFAULT
 SRC=${SRC:-$(tree_of "$VARIANT")}
+SELFTEST_SRC=${SELFTEST_SRC:-$B/linux}
 OBJ=${OBJ:-$B/obj/$NAME}
 LOGDIR=$B/logs
 LOGNAME_=$(basename "$OBJ")
@@ -27,10 +31,10 @@ mkdir -p "$OBJ" "$LOGDIR"
 exec 9>"$OBJ/.wb-lock"
 flock -n 9 || { log build "$LOGNAME_: waiting for another build in $OBJ"; flock 9; }
 
-# kmake ARGS...: make in $SRC with this build's O=, ARCH, compiler and W.
+# kmake ARGS...: make in $SRC with this build's O=, ARCH, compiler, W and C.
 kmake() {
 	nice make -C "$SRC" O="$OBJ" ARCH="$ARCH" CROSS_COMPILE="$CROSS" CC="$CC" HOSTCC="$HOSTCC" \
-		${W:+W=$W} -j"$(nproc)" "$@"
+		${W:+W=$W} ${C:+C=$C} -j"$(nproc)" "$@"
 }
 
 # fragments: print the config fragments of this build, weakest first. kunit.config joins
@@ -76,16 +80,16 @@ build_guest() {
 	fi
 }
 
-# build_selftests: build each SELFTESTS program that the tree has (dir/prog under
-# tools/testing/selftests) statically into $OBJ/selftests.
+# build_selftests: build each SELFTESTS program that SELFTEST_SRC has (dir/prog under
+# tools/testing/selftests) statically into $OBJ/selftests, with this kernel's headers.
 build_selftests() {
 	mkdir -p "$OBJ/selftests"
 	_have=
 	for t in $SELFTESTS; do
-		if [ -f "$SRC/tools/testing/selftests/$t.c" ]; then
+		if [ -f "$SELFTEST_SRC/tools/testing/selftests/$t.c" ]; then
 			_have="$_have $t"
 		else
-			log selftest "$NAME: no tools/testing/selftests/$t.c in this tree, skipped"
+			log selftest "$NAME: no tools/testing/selftests/$t.c in $SELFTEST_SRC, skipped"
 		fi
 	done
 	[ -n "$_have" ] || return 0
@@ -93,17 +97,20 @@ build_selftests() {
 	for t in $_have; do
 		log selftest "$NAME: $t"
 		run_logged "$LOGDIR/selftest-$LOGNAME_-$(basename "$t").log" "selftest $t ($NAME)" \
-			make -C "$SRC/tools/testing/selftests/$(dirname "$t")" OUTPUT="$OBJ/selftests" CC="${CROSS}gcc" \
+			make -C "$SELFTEST_SRC/tools/testing/selftests/$(dirname "$t")" OUTPUT="$OBJ/selftests" CC="${CROSS}gcc" \
 			KHDR_INCLUDES="-isystem $OBJ/usr/include" LDFLAGS=-static "$OBJ/selftests/$(basename "$t")"
 	done
 }
 
-# build_initramfs: pack init, /selftests and the mount points into $OBJ/initramfs.cpio with usr/gen_init_cpio.
+# build_initramfs: pack init, /selftests, the kernel's .config as /boot/config-<release> (Debian's
+# place, which the kselftest reads) and the mount points into $OBJ/initramfs.cpio with usr/gen_init_cpio.
 build_initramfs() {
 	_l=$OBJ/initramfs.list
+	_rel=$(cat "$OBJ/include/config/kernel.release" 2>/dev/null) || die "kernel $NAME: no include/config/kernel.release in $OBJ"
 	{
 		printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\ndir /proc 0755 0 0\ndir /sys 0755 0 0\n'
-		printf 'dir /tmp 01777 0 0\ndir /selftests 0755 0 0\n'
+		printf 'dir /tmp 01777 0 0\ndir /selftests 0755 0 0\ndir /boot 0755 0 0\n'
+		printf 'file /boot/config-%s %s 0644 0 0\n' "$_rel" "$OBJ/.config"
 		printf 'file /init %s 0755 0 0\n' "$B/guest/$KARCH/init"
 		for t in $_have; do
 			printf 'file /selftests/%s %s 0755 0 0\n' "$(basename "$t")" "$OBJ/selftests/$(basename "$t")"
