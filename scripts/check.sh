@@ -334,22 +334,45 @@ stage_parser() {
 	done
 }
 
-# matrix_flip KERNEL: copy scenarios/matrix with every scenario's KERNEL (stock or patched)
-# expectation flipped and report from the saved logs (NOBOOT=1): each scenario must be named
-# as a mismatch. Proof that no expectation in the matrix is one that cannot fail.
+# matrix_flip KIND: copy scenarios/matrix with one field of every scenario flipped and report from
+# the saved logs (NOBOOT=1): each scenario must be named with the very mismatch that the flip
+# causes, not just any (a missing log is not enough). Proof that no expectation in the matrix is
+# one that cannot fail. KIND, the field and the mismatch line that must appear:
+#   stock, patched  the outcome (6, 7): DMA -> DMA-FQ -> identity -> DMA, none -> DMA;
+#                   "<name> (<kind>): virtio-blk group type <as expected>, expected <flipped>"
+#   log             each key of the log field (8) negated, key <-> !key; per key
+#                   "<name> (patched): log: <flipped key> missing|present"
+#   selftest        the stock selftest (9): fail -> ok, else -> fail;
+#                   "<name> (stock): selftest <prog> exit <n>, expected <flipped>"
 matrix_flip() {
-	col=6
-	[ "$1" = patched ] && col=7
-	awk -v c=$col '/^[a-z0-9]/ { $c = $c == "DMA" ? "DMA-FQ" : $c == "DMA-FQ" ? "identity" : "DMA" } { print }' \
-		"$ROOT/scenarios/matrix" >"$C/matrix-flipped-$1"
-	if MATRIX=$C/matrix-flipped-$1 MATRIX_OUT=$C/matrix-flipped-$1.md NOBOOT=1 sh "$ROOT/scripts/matrix.sh" \
-		>"$C/matrix-flipped-$1.out" 2>&1; then
+	case $1 in stock) col=6 ;; patched) col=7 ;; log) col=8 ;; selftest) col=9 ;; esac
+	f=$C/matrix-flipped-$1
+	awk -v c=$col -v k="$1" '/^[a-z0-9]/ {
+		if (k == "log") {
+			n = split($c, a, ","); v = ""
+			for (i = 1; i <= n; i++) v = v (i > 1 ? "," : "") (a[i] ~ /^!/ ? substr(a[i], 2) : "!" a[i])
+			if ($c != "-") $c = v
+		} else if (k == "selftest") $c = $c == "fail" ? "ok" : "fail"
+		else $c = $c == "DMA" ? "DMA-FQ" : $c == "DMA-FQ" ? "identity" : "DMA"
+	} { print }' "$ROOT/scenarios/matrix" >"$f"
+	if MATRIX=$f MATRIX_OUT=$f.md NOBOOT=1 sh "$ROOT/scripts/matrix.sh" >"$f.out" 2>&1; then
 		die "matrix.sh passed with every $1 expectation flipped"
 	fi
-	names=$(awk '/^[a-z0-9]/ { print $1 }' "$ROOT/scenarios/matrix")
-	missed=$(for n in $names; do grep -q "^- $n ($1):" "$C/matrix-flipped-$1.out" || echo "$n"; done)
-	[ -z "$missed" ] || die "a flipped $1 expectation went unnoticed in: $(echo $missed)"
-	echo "all $(echo "$names" | wc -l) flipped $1 expectations caught"
+	# The mismatch lines that must appear, as "name|beginning|further text" (fixed strings).
+	awk -v c=$col -v k="$1" 'NR == FNR { if (/^[a-z0-9]/) was[$1] = $c; next }
+	/^[a-z0-9]/ {
+		if (k == "log") {
+			n = split($c, a, ",")
+			for (i = 1; i <= n; i++) if (a[i] != "-")
+				print $1 "|- " $1 " (patched): log: " a[i] (a[i] ~ /^!/ ? " present " : " missing ") "|"
+		} else if (k == "selftest") print $1 "|- " $1 " (stock): selftest iommu_dma_policy exit |, expected " $c " (log:"
+		else print $1 "|- " $1 " (" k "): virtio-blk group type " was[$1] ", expected " $c " (log:|"
+	}' "$ROOT/scenarios/matrix" "$f" >"$f.want"
+	missed=$(while IFS='|' read -r n a b; do
+		grep -F -- "$a" "$f.out" | grep -Fq -- "$b" || echo "$n"
+	done <"$f.want" | sort -u)
+	[ -z "$missed" ] || die "a flipped $1 expectation went unnoticed in: $(echo $missed) (wanted: $f.want)"
+	echo "all $(wc -l <"$f.want") flipped $1 expectations of $(cut -d'|' -f1 "$f.want" | sort -u | wc -l) scenarios caught"
 }
 
 stage_matrix() {
@@ -358,6 +381,10 @@ stage_matrix() {
 		check "matrix catches every flipped stock expectation" matrix_flip stock
 		if [ -n "$(commits)" ]; then
 			check "matrix catches every flipped patched expectation" matrix_flip patched
+			check "matrix catches every flipped patched log expectation" matrix_flip log
+		fi
+		if [ -f "$T/tools/testing/selftests/iommu/iommu_dma_policy.c" ]; then
+			check "matrix catches every flipped stock selftest expectation" matrix_flip selftest
 		fi
 	else
 		say SKIP matrix "no scenarios/matrix yet"

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Boot every scenario of scenarios/matrix on the stock and the patched kernel and compare
 # what each boot shows with the line's expectations (format: the header of scenarios/matrix):
-#   - the type of the IOMMU groups holding the virtio-blk device (both kernels);
-#   - patched: the run-time report of that group's instance (type, and the deciding input
-#     named by the "reason" field), a boot log line "decided by <reason>", and the kselftest
-#     iommu_dma_policy when the initramfs has it (exit 0, or 4 where there is no IOMMU);
-#   - stock: that same selftest, when present, skips (exit 4: no report).
+#   - both kernels: the boot completes, no "bad" line (WARN, BUG, Oops, panic, lockdep, RCU
+#     stall: parse.sh's list), and the type of the IOMMU groups holding the virtio-blk device;
+#   - the kselftest iommu_dma_policy, built from the patched tree and put in both kernels'
+#     initramfs once build/linux has it: on stock, the "selftest" field (pass or skip where stock
+#     is right, fail where it is wrong); on patched, pass (exit 0), or skip (4) without an IOMMU;
+#   - patched: KUnit at boot passes, and the "log" field: lines of LOGKEYS below that must (or,
+#     with "!", must not) be in the boot log, each a whole line after the timestamp.
 # Until build/linux has commits on top of base, the patched kernel is the stock one: its
 # checks are reported as N/A (neither passed nor failed) and it is not booted.
 # Prints a markdown table, also written to build/matrix.md, then one line per mismatch naming
@@ -15,7 +17,8 @@
 #   RERUN=1 (boot again even when a log is newer than its kernel and initramfs and was made
 #   from the same line), NOBOOT=1 (only report from the saved logs), TIMEOUT (per boot, 120),
 #   PATCHED=0 (stock only: patched checks N/A) or 1 (patched even with an empty series),
-#   MATRIX_OUT (default build/matrix.md).
+#   MATRIX_OUT (default build/matrix.md), MATRIX_LOGS (with NOBOOT=1: read the consoles
+#   matrix-<name>-<variant>.log from this directory instead of build/logs).
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/qemu.sh"
@@ -23,10 +26,47 @@ set -eu
 MATRIX=${MATRIX:-$ROOT/scenarios/matrix}
 ONLY=${ONLY:-} RERUN=${RERUN:-} NOBOOT=${NOBOOT:-} TIMEOUT=${TIMEOUT:-120}
 SELFTEST=iommu_dma_policy
+SELFTEST_C=$B/linux/tools/testing/selftests/iommu/$SELFTEST.c
 OUT=${MATRIX_OUT:-$B/matrix.md}
+LOGS=$B/logs
+if [ -n "${MATRIX_LOGS:-}" ]; then
+	[ "$NOBOOT" = 1 ] || die "MATRIX_LOGS=$MATRIX_LOGS needs NOBOOT=1 (boots write to build/logs)"
+	LOGS=$MATRIX_LOGS
+fi
 [ -f "$MATRIX" ] || die "no scenario matrix at $MATRIX"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+
+# Log keys of the matrix's "log" field: key|line, where line is a whole console line after its
+# timestamp (as parse.sh prints it after "policy-log ", so parse.sh's POLICY_LOG must take it):
+# a fixed string, or after "re:" an extended regular expression that must match the whole line.
+# The texts are series v2's (scratch/V2-INTERFACE.md) and stock's driver lines, which v2 drops.
+LOGKEYS='tr-build|iommu: Default domain type: Translated
+tr-cmdline|iommu: Default domain type: Translated (set via kernel command line)
+pt-build|iommu: Default domain type: Passthrough
+pt-cmdline|iommu: Default domain type: Passthrough (set via kernel command line)
+lazy-build|iommu: DMA domain TLB invalidation policy: lazy mode
+lazy-cmdline|iommu: DMA domain TLB invalidation policy: lazy mode (set via kernel command line)
+strict-build|iommu: DMA domain TLB invalidation policy: strict mode
+strict-cmdline|iommu: DMA domain TLB invalidation policy: strict mode (set via kernel command line)
+strict-intel|iommu: DMA domain TLB invalidation policy: strict mode (set via intel_iommu=strict)
+strict-amd|iommu: DMA domain TLB invalidation policy: strict mode (set via amd_iommu=fullflush)
+inv|re:iommu: DMA domain TLB invalidation policy: .*
+cm-strict|iommu: dmar0: strict invalidation (VT-d caching mode); iommu.strict=0 overrides
+cm-lazy|iommu: dmar0: lazy invalidation (iommu.strict=0) despite VT-d caching mode
+np-strict|iommu: ivhd0: strict invalidation (AMD NpCache); iommu.strict=0 overrides
+np-lazy|iommu: ivhd0: lazy invalidation (iommu.strict=0) despite AMD NpCache
+inst|re:iommu: [^ ]+: (strict|lazy) invalidation .*
+inst-strict|re:iommu: [^ ]+: strict invalidation .*
+inst-lazy|re:iommu: [^ ]+: lazy invalidation .*
+malformed-strict-banana|iommu: iommu.strict=banana: not a boolean, ignored
+malformed-strict-2|iommu: iommu.strict=2: not a boolean, ignored
+malformed-pt-empty|iommu: iommu.passthrough=: not a boolean, ignored
+early-strict|Malformed early option '"'iommu.strict'"'
+early-pt|Malformed early option '"'iommu.passthrough'"'
+fq-failed|re:.*iova flush queue initialization failed.*
+batching|DMAR: IOMMU batching disallowed due to virtualization
+amd-virt|AMD-Vi: Using strict mode due to virtualization'
 
 # scenarios: print the matrix's scenario lines without comments (whole-line or after " #"),
 # restricted to ONLY when set.
@@ -39,13 +79,28 @@ scenarios() {
 		done
 }
 
+# keyline KEY: print the line of KEY in LOGKEYS; die if KEY is not there.
+keyline() {
+	printf '%s\n' "$LOGKEYS" | sed -n "s/^$1|//p" | grep . || die "log key $1: not in LOGKEYS of scripts/matrix.sh"
+}
+
+# validate_keys: every fixed line of LOGKEYS comes out of parse.sh as a policy-log line;
+# otherwise its presence could never be seen, and its absence would always pass.
+validate_keys() {
+	printf '%s\n' "$LOGKEYS" | sed -n '/^[^|]*|re:/d; s/^[^|]*|/[    0.000000] /p' >"$TMP/keys.log"
+	sh "$ROOT/scripts/parse.sh" "$TMP/keys.log" 2>/dev/null | sed -n 's/^policy-log //p' >"$TMP/keys.out" || true
+	printf '%s\n' "$LOGKEYS" | grep -v '^[^|]*|re:' | while IFS='|' read -r _k _l; do
+		grep -Fxq -- "$_l" "$TMP/keys.out" || die "log key $_k: parse.sh does not print \"$_l\" as policy-log (see POLICY_LOG)"
+	done
+}
+
 # validate: die naming the first malformed scenario line.
 validate() {
 	scenarios >"$TMP/lines"
 	[ -s "$TMP/lines" ] || die "no scenario in $MATRIX${ONLY:+ matching ONLY=$ONLY}"
-	while read -r n arch kc plat cmd st pa why extra; do
-		if [ -z "$why" ] || [ -n "$extra" ]; then
-			die "scenario $n: expected 8 fields in $MATRIX"
+	while read -r n arch kc plat cmd st pa keys self extra; do
+		if [ -z "$self" ] || [ -n "$extra" ]; then
+			die "scenario $n: expected 9 fields in $MATRIX"
 		fi
 		case $arch in x86_64 | arm64) ;; *) die "scenario $n: arch $arch (x86_64 or arm64)" ;; esac
 		[ -f "$ROOT/configs/$kc.config" ] || die "scenario $n: kconfig $kc has no configs/$kc.config"
@@ -54,9 +109,14 @@ validate() {
 		for o in "$st" "$pa"; do
 			case $o in DMA | DMA-FQ | identity | none) ;; *) die "scenario $n: outcome $o" ;; esac
 		done
+		[ "$keys" = - ] || for k in $(echo "$keys" | tr ',' ' '); do
+			(keyline "${k#!}" >/dev/null) || die "scenario $n: log key ${k#!} is not in LOGKEYS of scripts/matrix.sh"
+		done
+		case $self in pass | skip | ok | fail) ;; *) die "scenario $n: selftest $self (pass, skip, ok or fail)" ;; esac
 	done <"$TMP/lines"
 	_dup=$(cut -d' ' -f1 "$TMP/lines" | sort | uniq -d | head -n 1)
 	[ -z "$_dup" ] || die "scenario $_dup: name used twice in $MATRIX"
+	validate_keys
 }
 
 # wait_build OBJ: wait (up to 60 min) while another make builds into OBJ.
@@ -71,28 +131,27 @@ wait_build() {
 }
 
 # build_kernels VARIANTS: build each (arch, kconfig) of the matrix for each of VARIANTS:
-# stock only when its image is missing, patched always (make is incremental), the patched
-# one with the selftest when the patched tree has it.
+# patched always (make is incremental), stock when its image is missing and otherwise only its
+# initramfs; both with the kselftest of the patched tree once it has one.
 build_kernels() {
+	st=
+	[ -f "$SELFTEST_C" ] && st=iommu/$SELFTEST
 	cut -d' ' -f2,3 "$TMP/lines" | sort -u | while read -r arch kc; do
 		arch_vars "$arch"
 		for v in $1; do
 			o=$B/obj/$arch-$v-$kc
 			wait_build "$o"
-			st=
-			[ "$v" = patched ] && [ -f "$B/linux/tools/testing/selftests/iommu/$SELFTEST.c" ] &&
-				st=iommu/$SELFTEST
-			if [ "$v" = patched ] || [ ! -f "$o/$IMAGE" ] || [ ! -f "$o/initramfs.cpio" ]; then
-				KARCH=$arch VARIANT=$v KCONFIG_DEFAULT=$kc SELFTESTS=$st sh "$ROOT/scripts/build.sh" </dev/null ||
-					die "build of $arch-$v-$kc failed (needed by the matrix)"
-			fi
+			only=
+			[ "$v" = stock ] && [ -f "$o/$IMAGE" ] && only=initramfs
+			KARCH=$arch VARIANT=$v KCONFIG_DEFAULT=$kc SELFTESTS=$st ONLY=$only sh "$ROOT/scripts/build.sh" </dev/null ||
+				die "build of $arch-$v-$kc failed (needed by the matrix)"
 		done
 	done
 }
 
 # boot_all VARIANTS: boot each scenario on each of VARIANTS unless its log is up to date.
 boot_all() {
-	while read -r n arch kc plat cmd st pa why; do
+	while read -r n arch kc plat cmd _rest; do
 		arch_vars "$arch"
 		for v in $1; do
 			o=$B/obj/$arch-$v-$kc lg=$B/logs/matrix-$n-$v.log
@@ -123,13 +182,16 @@ boot_all() {
 	done <"$TMP/lines"
 }
 
-# observe LOG: parse LOG into $TMP/p and set: status, outcome (virtio-blk groups' types, or
-# "none"), inst (their instance), report ("type=.. translate_by=.. ..." of inst, or "none"),
-# st_exit (exit status of the selftest, "-" if it did not run).
+# observe LOG: parse LOG into $TMP/p (its policy-log lines in $TMP/pl) and set: status,
+# outcome (virtio-blk groups' types, or "none"), st_exit (exit status of the selftest, "-" if
+# it did not run), kunit (parse.sh's "kunit ..." line).
 observe() {
-	status=missing outcome=- inst=- report=none st_exit=-
+	status=missing outcome=- st_exit=- kunit=
+	: >"$TMP/p"
+	: >"$TMP/pl"
 	[ -f "$1" ] || return 0
 	sh "$ROOT/scripts/parse.sh" "$1" >"$TMP/p" 2>/dev/null || true
+	sed -n 's/^policy-log //p' "$TMP/p" >"$TMP/pl"
 	status=$(sed -n 's/^status //p' "$TMP/p")
 	status=${status:-unparsed}
 	# virtio-blk: 1af4:1042 (modern, as qemu.sh adds it) or 1af4:1001 (transitional)
@@ -141,24 +203,82 @@ observe() {
 	else
 		outcome=$(for g in $_groups; do sed -n "s/^group $g type=\([^ ]*\).*/\1/p" "$TMP/p"; done |
 			sort -u | paste -sd, -)
-		inst=$(for g in $_groups; do sed -n "s/^group $g .* iommu=\([^ ]*\).*/\1/p" "$TMP/p"; done |
-			sort -u | head -n 1)
 	fi
-	_r=$(sed -n "s/^policy $inst \(type=.*\)/\1/p" "$TMP/p" | head -n 1)
-	report=${_r:-none}
 	st_exit=$(sed -n "s/^selftest $SELFTEST exit=\([^ ]*\).*/\1/p" "$TMP/p" | head -n 1)
 	st_exit=${st_exit:--}
-}
-
-# field NAME: print the value of NAME=... in $report.
-field() {
-	printf ' %s\n' "$report" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"
+	kunit=$(grep '^kunit ' "$TMP/p" | head -n 1 || true)
 }
 
 # mismatch NAME VARIANT WHAT: record one mismatch line.
 mismatch() {
-	echo "- $1 ($2): $3 (log: build/logs/matrix-$1-$2.log)" >>"$TMP/mism"
+	echo "- $1 ($2): $3 (log: ${LOGS#"$ROOT"/}/matrix-$1-$2.log)" >>"$TMP/mism"
 	bad=1
+}
+
+# check_boot NAME VARIANT EXPECTED: the checks of both kernels on the observed boot: status,
+# outcome (EXPECTED) and bad lines. Sets cell (the outcome column's text) and booted (1 if the
+# boot completed).
+check_boot() {
+	booted=0
+	if [ "$status" != ok ]; then
+		cell=$status
+		mismatch "$1" "$2" "boot status $status, expected ok"
+	else
+		booted=1
+		cell=$outcome
+		if [ "$outcome" != "$3" ]; then
+			cell="**$outcome** (expected $3)"
+			mismatch "$1" "$2" "virtio-blk group type $outcome, expected $3"
+		fi
+	fi
+	_nb=$(grep -c '^bad ' "$TMP/p" || true)
+	if [ "$_nb" -gt 0 ]; then
+		cell="$cell, **$_nb bad**"
+		mismatch "$1" "$2" "$_nb bad line(s), first: $(grep -m1 '^bad ' "$TMP/p" | cut -c5- | sed 's/^\[ *[0-9.]*\] //')"
+	fi
+}
+
+# check_selftest NAME VARIANT WANT: the selftest's exit status against WANT (pass: 0, skip: 4,
+# ok: 0 or 4, fail: 1); "did not run" is a mismatch once the patched tree has the selftest.
+# Sets scell.
+check_selftest() {
+	case $3 in pass) _ok=0 ;; skip) _ok=4 ;; ok) _ok='0 4' ;; fail) _ok=1 ;; esac
+	scell=$st_exit
+	if [ "$st_exit" = - ]; then
+		if [ -f "$SELFTEST_C" ]; then
+			scell="**did not run**"
+			mismatch "$1" "$2" "selftest $SELFTEST did not run"
+		fi
+	elif ! printf ' %s ' "$_ok" | grep -q " $st_exit "; then
+		scell="**$st_exit** (expected $3)"
+		mismatch "$1" "$2" "selftest $SELFTEST exit $st_exit, expected $3"
+	fi
+}
+
+# check_log NAME KEYS: each key of KEYS (comma separated; "!key": must not appear) against the
+# patched boot's policy-log lines ($TMP/pl). Sets lcell.
+check_log() {
+	lcell=
+	[ "$2" != - ] || { lcell=-; return 0; }
+	for k in $(echo "$2" | tr ',' ' '); do
+		_l=$(keyline "${k#!}")
+		case $_l in
+		re:*) grep -Exq -- "${_l#re:}" "$TMP/pl" && _seen=1 || _seen=0 ;;
+		*) grep -Fxq -- "$_l" "$TMP/pl" && _seen=1 || _seen=0 ;;
+		esac
+		_want=1
+		case $k in !*) _want=0 ;; esac
+		if [ "$_seen" = "$_want" ]; then
+			lcell="$lcell $k"
+		elif [ "$_want" = 1 ]; then
+			lcell="$lcell **$k**"
+			mismatch "$1" patched "log: $k missing (\"$_l\")"
+		else
+			lcell="$lcell **$k**"
+			mismatch "$1" patched "log: $k present (\"$_l\")"
+		fi
+	done
+	lcell=${lcell# }
 }
 
 validate
@@ -176,75 +296,38 @@ fi
 
 : >"$TMP/mism"
 {
-	echo "| scenario | platform / command line | stock | patched | patched reason | result |"
-	echo "|---|---|---|---|---|---|"
+	echo "| scenario | platform / command line | stock | stock selftest | patched | patched log (**bold**: failed) | result |"
+	echo "|---|---|---|---|---|---|---|"
 } >"$TMP/table"
-while read -r n arch kc plat cmd exp_st exp_pa why; do
+while read -r n arch kc plat cmd exp_st exp_pa keys exp_self; do
 	bad=0
 	_cmd=$(echo "$cmd" | sed 's/^-$//; s/+/ /g')
 	[ "$kc" = default ] && setup=$arch || setup="$arch ($kc build)"
 	setup="$setup, $plat${_cmd:+, \`$_cmd\`}"
 
-	# Stock: the outcome, and the selftest skips where it ran.
-	observe "$B/logs/matrix-$n-stock.log"
-	if [ "$status" != ok ]; then
-		c_st="$status"
-		mismatch "$n" stock "boot status $status, expected ok"
-	elif [ "$outcome" != "$exp_st" ]; then
-		c_st="**$outcome** (expected $exp_st)"
-		mismatch "$n" stock "virtio-blk group type $outcome, expected $exp_st"
-	else
-		c_st=$outcome
-	fi
-	if [ "$st_exit" != - ] && [ "$st_exit" != 4 ]; then
-		mismatch "$n" stock "selftest $SELFTEST exit $st_exit, expected 4 (skip: no report)"
-	fi
+	observe "$LOGS/matrix-$n-stock.log"
+	check_boot "$n" stock "$exp_st"
+	c_st=$cell scell=-
+	[ "$booted" = 0 ] || check_selftest "$n" stock "$exp_self"
+	c_self=$scell
 
-	# Patched.
 	if [ "$patched_on" = 0 ]; then
-		c_pa="N/A (expected $exp_pa)" c_why="N/A ($why)"
+		c_pa="N/A (expected $exp_pa)" c_log="N/A ($keys)"
 	else
-		observe "$B/logs/matrix-$n-patched.log"
-		c_why=-
-		if [ "$status" != ok ]; then
-			c_pa=$status
-			mismatch "$n" patched "boot status $status, expected ok"
-		else
-			c_pa=$outcome
-			if [ "$outcome" != "$exp_pa" ]; then
-				c_pa="**$outcome** (expected $exp_pa)"
-				mismatch "$n" patched "virtio-blk group type $outcome, expected $exp_pa"
-			fi
-			if [ "$exp_pa" = none ]; then
-				[ "$report" = none ] || mismatch "$n" patched "a report ($report) without an IOMMU"
-			elif [ "$report" = none ]; then
-				mismatch "$n" patched "no run-time report for instance $inst"
-			elif [ "$(field type)" != "$exp_pa" ]; then
-				mismatch "$n" patched "report of $inst says type=$(field type), expected $exp_pa"
-			fi
-			if [ "$why" != - ]; then
-				case $why in
-				translate:*) f=translate_by tok=${why#*:} ;;
-				strict:*) f=strict_by tok=${why#*:} ;;
-				*) tok=$why f=strict_by; [ "$exp_pa" = identity ] && f=translate_by ;;
-				esac
-				got=$(field "$f")
-				c_why="$f=${got:--}"
-				if [ "$got" != "$tok" ]; then
-					c_why="**$f=${got:--}** (expected $tok)"
-					mismatch "$n" patched "report of $inst: $f=${got:--}, expected $tok"
-				fi
-				grep '^policy-log ' "$TMP/p" | grep -q "decided by $tok\\b" ||
-					mismatch "$n" patched "no boot log line \"decided by $tok\""
-			fi
-			_want=0
-			[ "$exp_pa" = none ] && _want=4
-			if [ "$st_exit" = - ]; then
-				[ -f "$B/linux/tools/testing/selftests/iommu/$SELFTEST.c" ] &&
-					mismatch "$n" patched "selftest $SELFTEST did not run"
-			elif [ "$st_exit" != $_want ]; then
-				mismatch "$n" patched "selftest $SELFTEST exit $st_exit, expected $_want"
-			fi
+		observe "$LOGS/matrix-$n-patched.log"
+		check_boot "$n" patched "$exp_pa"
+		c_pa=$cell c_log=-
+		if [ "$booted" = 1 ]; then
+			case $kunit in
+			"kunit rc=1"*) c_pa="$c_pa, **KUnit failed**"
+				mismatch "$n" patched "KUnit: ${kunit#kunit } $(grep '^kunit failed' "$TMP/p" | head -n 3 | cut -c14- | paste -sd' ' -)" ;;
+			esac
+			check_log "$n" "$keys"
+			c_log=$lcell
+			_want=pass
+			[ "$exp_pa" = none ] && _want=skip
+			check_selftest "$n" patched "$_want"
+			[ "$scell" = - ] || [ "$scell" = 0 ] || [ "$scell" = 4 ] || c_pa="$c_pa, selftest $scell"
 		fi
 	fi
 
@@ -255,7 +338,7 @@ while read -r n arch kc plat cmd exp_st exp_pa why; do
 	else
 		res=pass
 	fi
-	echo "| $n | $setup | $c_st | $c_pa | $c_why | $res |" >>"$TMP/table"
+	echo "| $n | $setup | $c_st | $c_self | $c_pa | $c_log | $res |" >>"$TMP/table"
 done <"$TMP/lines"
 
 {
@@ -264,6 +347,7 @@ done <"$TMP/lines"
 	if [ "$patched_on" = 0 ]; then
 		echo "Patched checks N/A: the series is empty (build/linux has no commit on top of base) or PATCHED=0."
 	fi
+	[ -f "$SELFTEST_C" ] || echo "Selftest checks N/A: build/linux has no tools/testing/selftests/iommu/$SELFTEST.c."
 	if [ -s "$TMP/mism" ]; then
 		echo "Mismatches:"
 		cat "$TMP/mism"
