@@ -4,6 +4,7 @@
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
 # stages (default: tree parser checkpatch bisect kunit w1 build robot boot matrix bench).
+# SERIES=<rev> checks that revision of build/linux instead of branch series (stages that read git).
 set -eu
 . "$(dirname "$0")/lib.sh"
 C=$B/logs/check
@@ -49,10 +50,20 @@ stage() {
 
 T=$B/linux
 BIS=$B/linux-bisect
+# SERIES=<rev>: check that revision of build/linux (e.g. an earlier version of the series)
+# instead of branch series.
+SERIES=${SERIES:-series}
 
-# commits: print base..series of build/linux, oldest first.
+# commits: print base..$SERIES of build/linux, oldest first.
 commits() {
-	git -C "$T" rev-list --reverse refs/tags/base..series 2>/dev/null
+	git -C "$T" rev-list --reverse "refs/tags/base..$SERIES" 2>/dev/null
+}
+
+# worktree_at REV: check REV out in build/linux-bisect (made on first use). Local changes to
+# files that REV shares with the current checkout stay, so a change can be tried uncommitted.
+worktree_at() {
+	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
+	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse "$1")"
 }
 
 # patch_name COMMIT N: print the format-patch file name of COMMIT at position N.
@@ -91,7 +102,7 @@ stage_checkpatch() {
 # (what the ignored FILE_PATH_CHANGES warning asks a human to check).
 maintainers_cover() {
 	cd "$T"
-	for f in $(git diff --name-only --diff-filter=A refs/tags/base series); do
+	for f in $(git diff --name-only --diff-filter=A refs/tags/base "$SERIES"); do
 		scripts/get_maintainer.pl --nogit --nogit-fallback --no-email --no-l --subsystem --no-rolestats -f "$f" 2>/dev/null |
 			grep -q '^IOMMU' || die "no IOMMU entry of MAINTAINERS covers $f"
 	done
@@ -136,8 +147,8 @@ stage_bisect() {
 	fi
 	each_commit build build build_commit
 	# The VISIBLE_IF_KUNIT helpers must also build with CONFIG_KUNIT=n.
-	c=$(git -C "$T" rev-parse series)
-	key=$C/ok/nokunit-$(git -C "$T" rev-parse "series^{tree}")
+	c=$(git -C "$T" rev-parse "$SERIES")
+	key=$C/ok/nokunit-$(git -C "$T" rev-parse "$SERIES^{tree}")
 	if [ -f "$key" ]; then
 		say PASS "build series without KUnit (cached)"
 	else
@@ -180,7 +191,7 @@ stage_kunit() {
 		return
 	fi
 	each_commit kunit "kunit.py at" kunit_at drivers/iommu/.kunitconfig
-	check "kunit.py fails on a mutant: caching mode over iommu.strict=" kunit_at "$(git -C "$T" rev-parse series)" \
+	check "kunit.py fails on a mutant: caching mode over iommu.strict=" kunit_at "$(git -C "$T" rev-parse "$SERIES")" \
 		"$C/mutant" 's/if (cl->strict >= 0)$/if (cl->strict >= 0 \&\& !(in->instance \& BIT(IOMMU_DMA_IN_CACHING_MODE)))/|cmdline_lazy_over_caching_mode'
 }
 
@@ -199,8 +210,8 @@ w1() {
 			sh "$ROOT/scripts/build.sh"
 		warnings "$B/logs/build-w1-$1-base.log" >"$base"
 	fi
-	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse series)"
-	touched=$(git -C "$T" diff --name-only refs/tags/base series)
+	worktree_at "$SERIES"
+	touched=$(git -C "$T" diff --name-only refs/tags/base "$SERIES")
 	# Recompile the touched files so that their warnings are in this log.
 	for f in $(echo "$touched" | grep '\.c$'); do rm -f "$B/obj/w1-$1/${f%.c}.o"; done
 	SRC=$BIS OBJ=$B/obj/w1-$1 KARCH=$1 VARIANT=patched KUNIT=1 TARGETS=drivers/iommu/ W=1 sh "$ROOT/scripts/build.sh"
@@ -282,7 +293,7 @@ robot() {
 	s390) a=s390 x=s390x-linux-gnu- tg=drivers/iommu/ ;;
 	esac
 	command -v "${x}gcc" >/dev/null || die "no ${x}gcc (Debian package gcc-s390x-linux-gnu)"
-	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse series)"
+	worktree_at "$SERIES"
 	mkdir -p "$o"
 	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
@@ -301,7 +312,7 @@ robot() {
 	done
 	# shellcheck disable=SC2086
 	km $tg >"$o/wb-build.log" 2>&1 || die "build failed: $(grep -m1 -E 'error:|undefined reference' "$o/wb-build.log")"
-	grep -E ':[0-9]+:[0-9]+: warning:' "$o/wb-build.log" | grep -F "$(git -C "$T" diff --name-only refs/tags/base series -- '*.c' '*.h')" &&
+	grep -E ':[0-9]+:[0-9]+: warning:' "$o/wb-build.log" | grep -F "$(git -C "$T" diff --name-only refs/tags/base "$SERIES" -- '*.c' '*.h')" &&
 		die "warnings in files of the series (log: $o/wb-build.log)"
 	echo "built $tg with $*"
 }
