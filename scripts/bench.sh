@@ -37,12 +37,15 @@ intel-cm|x86_64|intel-iommu|caching-mode=on|vtd_inv_desc_iotlb_pages vtd_inv_des
 amd|x86_64|amd-iommu||amdvi_pages_inval amdvi_all_inval amdvi_mmio_read amdvi_mmio_write
 virtio|x86_64|virtio-iommu||virtio_iommu_unmap virtio_iommu_map
 smmuv3|arm64|smmuv3||smmuv3_cmdq_opcode'
-# Modes: name|VARIANT|kernel parameters
+# Modes: name|VARIANT|kernel parameters (strict-stock and lazy-stock: the same request to the
+# stock kernel, run only when named in BENCH_MODES)
 BMODES='passthrough|patched|iommu.passthrough=1
 strict|patched|iommu.passthrough=0 iommu.strict=1
 lazy|patched|iommu.passthrough=0 iommu.strict=0
 default-stock|stock|
-default-patched|patched|'
+default-patched|patched|
+strict-stock|stock|iommu.passthrough=0 iommu.strict=1
+lazy-stock|stock|iommu.passthrough=0 iommu.strict=0'
 
 mkdir -p "$OUT/raw" "$OUT/logs"
 WORK=$(mktemp -d /dev/shm/wb-bench.XXXXXX)
