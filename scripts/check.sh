@@ -3,7 +3,7 @@
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
-# stages (default: tree parser checkpatch bisect kunit w1 build robot boot matrix bench).
+# stages (default: tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix bench).
 # SERIES=<rev> checks that revision of build/linux instead of branch series (stages that read git).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -200,29 +200,34 @@ stage_kunit() {
 		"$C/mutant" "$mutant_sed|$mutant_test"
 }
 
-# warnings LOG: print LOG's compiler warnings as "path: warning: text" (no line numbers, sorted).
+# warnings LOG: print LOG's compiler and sparse warnings (and sparse's errors, which do not stop
+# the build) as "path: warning: text" (no line numbers, sorted).
 warnings() {
-	grep -E ':[0-9]+:[0-9]+: warning:' "$1" | sed -E 's|^.*/build/linux[^/]*/||; s|^([.][.]/)+linux[^/]*/||; s/:[0-9]+:[0-9]+: warning:/: warning:/' | sort -u || true
+	grep -E ':[0-9]+:[0-9]+: (warning|error):' "$1" |
+		sed -E 's|^.*/build/linux[^/]*/||; s|^([.][.]/)+linux[^/]*/||; s/:[0-9]+:[0-9]+: (warning|error):/: \1:/' | sort -u || true
 }
 
-# w1 KARCH: build drivers/iommu/ of the whole series with W=1; fail on a warning in a file the
-# series touches that base's W=1 build (made once, from build/linux-stock) does not have.
-w1() {
-	base=$C/w1-base-$1.warnings
+# new_warnings KIND KARCH VAR=VAL: build drivers/iommu/ of the whole series with make's VAR=VAL
+# (w1: W=1, sparse: C=1) in build/linux-bisect; fail on a warning in a file the series touches
+# that base's build with VAR=VAL (made once, from build/linux-stock) does not have.
+new_warnings() {
+	base=$C/$1-base-$2.warnings
 	if [ ! -f "$base" ]; then
-		rm -rf "$B/obj/w1-$1-base"
-		SRC=$B/linux-stock OBJ=$B/obj/w1-$1-base KARCH=$1 VARIANT=stock KUNIT=0 TARGETS=drivers/iommu/ W=1 \
+		rm -rf "$B/obj/$1-$2-base"
+		env SRC="$B/linux-stock" OBJ="$B/obj/$1-$2-base" KARCH="$2" VARIANT=stock KUNIT=0 TARGETS=drivers/iommu/ "$3" \
 			sh "$ROOT/scripts/build.sh"
-		warnings "$B/logs/build-w1-$1-base.log" >"$base"
+		warnings "$B/logs/build-$1-$2-base.log" >"$base"
 	fi
 	worktree_at "$SERIES"
 	touched=$(git -C "$T" diff --name-only refs/tags/base "$SERIES")
-	# Recompile the touched files so that their warnings are in this log.
-	for f in $(echo "$touched" | grep '\.c$'); do rm -f "$B/obj/w1-$1/${f%.c}.o"; done
-	SRC=$BIS OBJ=$B/obj/w1-$1 KARCH=$1 VARIANT=patched KUNIT=1 TARGETS=drivers/iommu/ W=1 sh "$ROOT/scripts/build.sh"
-	warnings "$B/logs/build-w1-$1.log" | comm -13 "$base" - | grep -F "$(echo "$touched" | sed 's/$/:/')" >"$C/w1-new-$1.warnings" || true
-	[ ! -s "$C/w1-new-$1.warnings" ] ||
-		die "$(wc -l <"$C/w1-new-$1.warnings") new W=1 warning(s) in files of the series, first: $(head -n 1 "$C/w1-new-$1.warnings")"
+	# Recompile the touched files so that their warnings are in this log (C=1 checks only what it compiles).
+	for f in $(echo "$touched" | grep '\.c$'); do rm -f "$B/obj/$1-$2/${f%.c}.o"; done
+	env SRC="$BIS" OBJ="$B/obj/$1-$2" KARCH="$2" VARIANT=patched KUNIT=1 TARGETS=drivers/iommu/ "$3" sh "$ROOT/scripts/build.sh"
+	warnings "$B/logs/build-$1-$2.log" >"$C/$1-$2.warnings"
+	comm -13 "$base" "$C/$1-$2.warnings" | grep -F "$(echo "$touched" | sed 's/$/:/')" >"$C/$1-new-$2.warnings" || true
+	[ ! -s "$C/$1-new-$2.warnings" ] ||
+		die "$(wc -l <"$C/$1-new-$2.warnings") new $3 warning(s) in files of the series, first: $(head -n 1 "$C/$1-new-$2.warnings")"
+	echo "$3 $2: no new warning in files of the series (this build: $(wc -l <"$C/$1-$2.warnings"), base's drivers/iommu/: $(wc -l <"$base"))"
 }
 
 stage_w1() {
@@ -231,8 +236,54 @@ stage_w1() {
 		return
 	fi
 	for a in x86_64 arm64; do
-		check "W=1 drivers/iommu $a" w1 $a
+		check "W=1 drivers/iommu $a" new_warnings w1 $a W=1
 	done
+}
+
+# sparse (C=1) on drivers/iommu/ of the whole series, x86_64: nothing that base's sparse run lacks.
+stage_sparse() {
+	if [ -z "$(commits)" ]; then
+		say N/A "sparse drivers/iommu" "the series has no commits"
+		return
+	fi
+	check "sparse drivers/iommu x86_64" new_warnings sparse x86_64 C=1
+}
+
+# kernel_doc TREE FILE...: (at least one FILE) scripts/kernel-doc -none -Wall (base's copy) on FILEs of TREE; print its
+# warnings and errors as "path: warning: text" (no line numbers).
+kernel_doc() {
+	_tr=$1
+	shift
+	(cd "$_tr" && perl "$B/linux-stock/scripts/kernel-doc" -none -Wall "$@" 2>&1) |
+		grep -E ': (warning|error): ' | sed -E 's/^([^:]*):[0-9]+: /\1: /' | sort -u || true
+}
+
+# kerneldoc: kernel-doc on every .c/.h file the series touches, at base (build/linux-stock) and at
+# the series' tip (build/linux-bisect); fail on a warning line at the tip that base does not have.
+kerneldoc() {
+	files=$(git -C "$T" diff --name-only --diff-filter=d refs/tags/base "$SERIES" -- '*.c' '*.h')
+	[ -n "$files" ] || { echo "the series touches no .c or .h file"; return 0; }
+	[ "$(git -C "$B/linux-stock" rev-parse HEAD)" = "$(git -C "$T" rev-parse refs/tags/base)" ] ||
+		die "build/linux-stock is not at base (make tree)"
+	worktree_at "$SERIES"
+	at_base=$(for f in $files; do [ ! -f "$B/linux-stock/$f" ] || echo "$f"; done)
+	: >"$C/kerneldoc-base.warnings"
+	# shellcheck disable=SC2086
+	[ -z "$at_base" ] || kernel_doc "$B/linux-stock" $at_base >"$C/kerneldoc-base.warnings"
+	# shellcheck disable=SC2086
+	kernel_doc "$BIS" $files >"$C/kerneldoc-tip.warnings"
+	comm -13 "$C/kerneldoc-base.warnings" "$C/kerneldoc-tip.warnings" >"$C/kerneldoc-new.warnings"
+	[ ! -s "$C/kerneldoc-new.warnings" ] ||
+		die "$(wc -l <"$C/kerneldoc-new.warnings") new kernel-doc warning(s) in files of the series, first: $(head -n 1 "$C/kerneldoc-new.warnings")"
+	echo "$(echo "$files" | wc -l) files: $(wc -l <"$C/kerneldoc-tip.warnings") kernel-doc warning(s) at the tip (base: $(wc -l <"$C/kerneldoc-base.warnings")), none new"
+}
+
+stage_kerneldoc() {
+	if [ -z "$(commits)" ]; then
+		say N/A "kernel-doc" "the series has no commits"
+		return
+	fi
+	check "kernel-doc on the files of the series" kerneldoc
 }
 
 # boot_check KARCH PLATFORM OPTS: boot the patched kernel and check it: no panic, hang or badness.
@@ -363,7 +414,7 @@ stage_parser() {
 matrix_flip() {
 	case $1 in stock) col=6 ;; patched) col=7 ;; log) col=8 ;; selftest) col=9 ;; esac
 	f=$C/matrix-flipped-$1
-	awk -v c=$col -v k="$1" '/^[a-z0-9]/ {
+	awk -v c="$col" -v k="$1" '/^[a-z0-9]/ {
 		if (k == "log") {
 			n = split($c, a, ","); v = ""
 			for (i = 1; i <= n; i++) v = v (i > 1 ? "," : "") (a[i] ~ /^!/ ? substr(a[i], 2) : "!" a[i])
@@ -375,7 +426,7 @@ matrix_flip() {
 		die "matrix.sh passed with every $1 expectation flipped"
 	fi
 	# The mismatch lines that must appear, as "name|beginning|further text" (fixed strings).
-	awk -v c=$col -v k="$1" 'NR == FNR { if (/^[a-z0-9]/) was[$1] = $c; next }
+	awk -v c="$col" -v k="$1" 'NR == FNR { if (/^[a-z0-9]/) was[$1] = $c; next }
 	/^[a-z0-9]/ {
 		if (k == "log") {
 			n = split($c, a, ",")
@@ -414,7 +465,7 @@ stage_bench() {
 }
 # <<< bench smoke test
 
-for s in ${STAGES:-tree parser checkpatch bisect kunit w1 build robot boot matrix bench}; do
+for s in ${STAGES:-tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix bench}; do
 	stage "$s" "stage_$s"
 done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
