@@ -29,11 +29,16 @@ result() {
 	if [ "$_s" != ok ]; then echo "$_s"; else echo "$_r" | sed -n 's/^types //p'; fi
 }
 
-# reason LOG: print the patched kernel's stated reason (first instance's report), or "no report".
+# reason LOG: print the patched kernel's stated reason, from its boot log (series v2): the first
+# per-instance line ("dmar0: lazy invalidation (iommu.strict=0) despite VT-d caching mode"), else
+# the global invalidation line, else the default domain type line (passthrough); or "no log line".
 reason() {
 	[ -f "$1" ] || { echo "-"; return; }
-	_p=$(sh "$ROOT/scripts/parse.sh" "$1" 2>/dev/null | sed -n 's/^policy \([^ ]*\) type=.* translate_by=\([^ ]*\) strict_by=\([^ ]*\) overridden=\(.*\)/\1: translate_by=\2 strict_by=\3 overridden=\4/p' | head -n 1)
-	echo "${_p:-no report}"
+	_pl=$(sh "$ROOT/scripts/parse.sh" "$1" 2>/dev/null | sed -n 's/^policy-log iommu: //p')
+	_p=$(echo "$_pl" | grep -E '^[^ ]+: (strict|lazy) invalidation ' | head -n 1)
+	[ -n "$_p" ] || _p=$(echo "$_pl" | grep '^DMA domain TLB invalidation policy: ' | head -n 1)
+	[ -n "$_p" ] || _p=$(echo "$_pl" | grep '^Default domain type: ' | head -n 1)
+	echo "${_p:-no log line}"
 }
 
 if [ "${REPORT_ONLY:-}" != 1 ]; then
