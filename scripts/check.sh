@@ -249,8 +249,8 @@ stage_sparse() {
 	check "sparse drivers/iommu x86_64" new_warnings sparse x86_64 C=1
 }
 
-# kernel_doc TREE FILE...: (at least one FILE) scripts/kernel-doc -none -Wall (base's copy) on FILEs of TREE; print its
-# warnings and errors as "path: warning: text" (no line numbers).
+# kernel_doc TREE FILE...: scripts/kernel-doc -none -Wall (base's copy) on FILEs (at least one)
+# of TREE; print its warnings and errors as "path: warning: text" (no line numbers).
 kernel_doc() {
 	_tr=$1
 	shift
