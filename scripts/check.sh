@@ -183,20 +183,20 @@ kunit_at() {
 	echo "$summary"
 }
 
-# Each commit that carries the suite passes it; a mutant that restores stock's precedence (caching mode
-# over iommu.strict=) fails it.
+# Each commit that carries the suite passes it; a mutant that restores stock's precedence (an IOMMU's
+# strict preference over iommu.strict=) fails it.
 stage_kunit() {
-	# TODO v2: set by the series author. The mutant: a sed expression on drivers/iommu/iommu.c
-	# at the series' tip that restores stock's precedence, and the KUnit test that must fail on
-	# it. Both are still v1's (its "cl->strict" and IOMMU_DMA_IN_CACHING_MODE).
-	mutant_sed='s/if (cl->strict >= 0)$/if (cl->strict >= 0 \&\& !(in->instance \& BIT(IOMMU_DMA_IN_CACHING_MODE)))/'
-	mutant_test=cmdline_lazy_over_caching_mode
+	# The mutant: a sed expression on drivers/iommu/iommu.c at the series' tip that restores
+	# stock's precedence (an IOMMU's strict preference beats iommu.strict=0, as caching mode
+	# and NpCache did), and the KUnit test that must fail on it.
+	mutant_sed='s/if (f->prefer_strict \&\& !f->strict_cmdline)/if (f->prefer_strict)/'
+	mutant_test=cmdline_lazy_over_preference
 	if [ -z "$(commits)" ]; then
 		say N/A "kunit.py" "the series has no commits"
 		return
 	fi
 	each_commit kunit "kunit.py at" kunit_at drivers/iommu/.kunitconfig
-	check "kunit.py fails on a mutant: caching mode over iommu.strict=" kunit_at "$(git -C "$T" rev-parse "$SERIES")" \
+	check "kunit.py fails on a mutant: preference over iommu.strict=" kunit_at "$(git -C "$T" rev-parse "$SERIES")" \
 		"$C/mutant" "$mutant_sed|$mutant_test"
 }
 
