@@ -172,7 +172,7 @@ END {
 		print line (perm != "" ? "; permitted: " perm : "; permitted: MISSING")
 		print ""
 	}
-	print "## What the patched kernel reported (its default, /sys/class/iommu/*/dma_policy)"
+	print "## What the patched kernel said (its default: the per-instance line, else the invalidation line)"
 	print ""
 	for (i = 1; i <= np; i++) if ((P[i], "default-patched") in POL) print "- " P[i] ": " POL[P[i], "default-patched"]
 	print ""

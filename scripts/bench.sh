@@ -99,7 +99,7 @@ guest_cpio() {
 }
 
 # parse_boot CONSOLE TRACE ONLINE: print the raw result lines of one boot (see the awk below).
-#   type <edu group type> <virtio-blk group type>      policy <first @@ POLICY line's fields>
+#   type <edu group type> <virtio-blk group type>      policy <the kernel's per-instance or invalidation line>
 #   run <work> <rep> map=<us> unmap=<us>               (dma4k, dma64k)
 #   run <work> <rep> ops=<n> secs=<s> iops=<n> mbps=<n>  (rand, seq)
 #   elapsed <work> <rep> <s>                           (wall time of the run's program)
@@ -111,7 +111,10 @@ parse_boot() {
 	/^@@ DEVICE / { split($4, a, "="); split($6, g, "="); id = a[2]
 		if (id == "1234:11e8") edu = g[2]; else if (id == "1af4:1042" || id == "1af4:1001") blk = g[2] }
 	/^@@ GROUP / { t = $4; sub(/^type=/, "", t); gt[$3] = t }
-	/^@@ POLICY / && !pol { pol = 1; $1 = $2 = ""; sub(/^ +/, ""); print "policy " $0 }
+	# the kernel'"'"'s own account: its per-instance line, else its invalidation line
+	{ l = $0; sub(/^\[ *[0-9.]+\] /, "", l) }
+	l ~ /^iommu: [a-z]+[0-9]+: (strict|lazy) invalidation/ { inst = l }
+	l ~ /^iommu: DMA domain TLB invalidation policy: / && glob == "" { glob = l }
 	/^@@ BENCH setup / { for (i = 4; i <= NF; i++) if ($i ~ /^edu_type=/) { et = $i; sub(/^edu_type=/, "", et) } }
 	/^@@ BENCH mark / { w = $5; r = $6; seqmark[$4] = w " " r }
 	/^average map latency\(us\):/ { v = $0; sub(/^[^:]*:/, "", v); sub(/ .*/, "", v); mp[w " " r] = v }
@@ -121,6 +124,7 @@ parse_boot() {
 	/^@@ BENCH io / { print "run " w " " r " " $6 " " $7 " " $8 " " $9 }
 	/^@@ BENCH (error|summary)/ { print "note " substr($0, 10) }
 	END {
+		if (inst != "" || glob != "") print "policy " (inst != "" ? inst : glob)
 		print "type " (et != "" && et != "-" ? et : edu in gt ? gt[edu] : "-") " " (blk in gt ? gt[blk] : "-")
 		for (m in seqmark) print "mark " m " " seqmark[m]
 	}' >"$WORK/c"
