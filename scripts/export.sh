@@ -8,13 +8,15 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 T=$B/linux
 P=$ROOT/patches
+# the posting's subject prefix: bump the version here for the next posting
+PREFIX=${PREFIX:-PATCH v2}
 [ -d "$T/.git" ] || die "no build/linux (run: make tree)"
 [ -z "$(git -C "$T" status --porcelain --untracked-files=no)" ] ||
 	log export "warning: build/linux has uncommitted changes; only commits are exported"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$T" format-patch -q --cover-letter -o "$tmp" refs/tags/base..series
+git -C "$T" format-patch -q --cover-letter --subject-prefix="$PREFIX" -o "$tmp" refs/tags/base..series
 if [ -f "$P/0000-cover-letter.patch" ]; then
 	# Keep our text; refresh what git writes below it: the shortlog ("Author (N):") and diffstat.
 	awk -v new="$tmp/0000-cover-letter.patch" '
@@ -22,7 +24,7 @@ if [ -f "$P/0000-cover-letter.patch" ]; then
 		{ print }' "$P/0000-cover-letter.patch" >"$tmp/cover"
 	grep -q '^-- $' "$tmp/cover" || die "cover letter: no shortlog line (\"Author (N):\") to refresh"
 	# the subject's patch count follows the series
-	sed "s/^Subject: \[PATCH 00\/[0-9]*\]/Subject: [PATCH 00\/$(git -C "$T" rev-list --count refs/tags/base..series)]/" \
+	sed "s/^Subject: \[PATCH[ v0-9]* 0*\/[0-9]*\]/Subject: [$PREFIX 00\/$(git -C "$T" rev-list --count refs/tags/base..series)]/" \
 		"$tmp/cover" >"$P/0000-cover-letter.patch"
 else
 	cp "$tmp/0000-cover-letter.patch" "$P/"
