@@ -108,7 +108,9 @@ maintainers_cover() {
 	done
 }
 
-# build_commit COMMIT OKFILE [KUNIT]: build drivers/iommu/ and the dirs of touched .c files at COMMIT in build/linux-bisect (x86_64).
+# build_commit COMMIT OKFILE [KUNIT]: build drivers/iommu/ and the dirs of touched .c files at COMMIT in
+# build/linux-bisect on x86_64, drivers/iommu/ on arm64, and on s390 (as the robot stage configures it)
+# when COMMIT touches a file of s390's.
 build_commit() {
 	git -C "$BIS" checkout -q --detach "$1"
 	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
@@ -118,6 +120,11 @@ build_commit() {
 	# shellcheck disable=SC2086
 	SRC=$BIS OBJ=$B/obj/bisect-x86_64 KARCH=x86_64 VARIANT=patched KUNIT=$kunit TARGETS="drivers/iommu/ $(echo $dirs)" \
 		sh "$ROOT/scripts/build.sh"
+	SRC=$BIS OBJ=$B/obj/bisect-arm64 KARCH=arm64 VARIANT=patched KUNIT=$kunit TARGETS=drivers/iommu/ \
+		sh "$ROOT/scripts/build.sh"
+	if git -C "$T" diff --name-only "$1~1" "$1" | grep -q 's390'; then
+		ROBOT_AT=$1 robot bisect-s390 s390 S390_IOMMU=y
+	fi
 	touch "$2"
 }
 
@@ -337,9 +344,10 @@ stage_boot() {
 }
 
 # robot NAME KARCH SYM=VAL...: as the kernel test robot would, build drivers/iommu/ (and, on x86,
-# arch/x86/kernel/, which parses iommu=pt) of the whole series in build/linux-bisect with a config
-# that differs in SYM=VAL (y or n): x86_64 starts from the patched guest kernel's .config, s390
-# from tinyconfig with PCI (which brings s390-iommu.c). Dies if a requested value did not take.
+# arch/x86/kernel/, which parses iommu=pt) of the whole series (ROBOT_AT: of that commit) in
+# build/linux-bisect with a config that differs in SYM=VAL (y or n): x86_64 starts from the patched
+# guest kernel's .config, s390 from tinyconfig with PCI (which brings s390-iommu.c). Dies if a
+# requested value did not take.
 robot() {
 	name=$1 karch=$2
 	shift 2
@@ -349,7 +357,8 @@ robot() {
 	s390) a=s390 x=s390x-linux-gnu- tg=drivers/iommu/ ;;
 	esac
 	command -v "${x}gcc" >/dev/null || die "no ${x}gcc (Debian package gcc-s390x-linux-gnu)"
-	worktree_at "$SERIES"
+	at=${ROBOT_AT:-$SERIES}
+	worktree_at "$at"
 	mkdir -p "$o"
 	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
@@ -368,7 +377,7 @@ robot() {
 	done
 	# shellcheck disable=SC2086
 	km $tg >"$o/wb-build.log" 2>&1 || die "build failed: $(grep -m1 -E 'error:|undefined reference' "$o/wb-build.log")"
-	grep -E ':[0-9]+:[0-9]+: warning:' "$o/wb-build.log" | grep -F "$(git -C "$T" diff --name-only refs/tags/base "$SERIES" -- '*.c' '*.h')" &&
+	grep -E ':[0-9]+:[0-9]+: warning:' "$o/wb-build.log" | grep -F "$(git -C "$T" diff --name-only refs/tags/base "$at" -- '*.c' '*.h')" &&
 		die "warnings in files of the series (log: $o/wb-build.log)"
 	echo "built $tg with $*"
 }
