@@ -109,8 +109,8 @@ maintainers_cover() {
 }
 
 # build_commit COMMIT OKFILE [KUNIT]: build drivers/iommu/ and the dirs of touched .c files at COMMIT in
-# build/linux-bisect on x86_64, drivers/iommu/ on arm64, and on s390 (as the robot stage configures it)
-# when COMMIT touches a file of s390's.
+# build/linux-bisect on x86_64 (with the KUnit suite once the commit has it), drivers/iommu/ on arm64
+# with CONFIG_KUNIT=n, and on s390 (as the robot stage configures it) when COMMIT touches s390's files.
 build_commit() {
 	git -C "$BIS" checkout -q --detach "$1"
 	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
@@ -120,7 +120,8 @@ build_commit() {
 	# shellcheck disable=SC2086
 	SRC=$BIS OBJ=$B/obj/bisect-x86_64 KARCH=x86_64 VARIANT=patched KUNIT=$kunit TARGETS="drivers/iommu/ $(echo $dirs)" \
 		sh "$ROOT/scripts/build.sh"
-	SRC=$BIS OBJ=$B/obj/bisect-arm64 KARCH=arm64 VARIANT=patched KUNIT=$kunit TARGETS=drivers/iommu/ \
+	# arm64 with KUnit off (Debian's config): VISIBLE_IF_KUNIT helpers are static there
+	SRC=$BIS OBJ=$B/obj/bisect-arm64 KARCH=arm64 VARIANT=patched KUNIT=0 TARGETS=drivers/iommu/ \
 		sh "$ROOT/scripts/build.sh"
 	if git -C "$T" diff --name-only "$1~1" "$1" | grep -q 's390'; then
 		ROBOT_AT=$1 robot bisect-s390 s390 S390_IOMMU=y
