@@ -420,7 +420,7 @@ stage_parser() {
 #   log             each key of the log field (8) negated, key <-> !key; per key
 #                   "<name> (patched): log: <flipped key> missing|present"
 #   selftest        the stock selftest (9): fail -> ok, else -> fail;
-#                   "<name> (stock): selftest <prog> exit <n>, expected <flipped>"
+#                   "<name> (stock): selftest <prog>: <pass|skip|fail>, expected <flipped>"
 matrix_flip() {
 	case $1 in stock) col=6 ;; patched) col=7 ;; log) col=8 ;; selftest) col=9 ;; esac
 	f=$C/matrix-flipped-$1
@@ -442,7 +442,7 @@ matrix_flip() {
 			n = split($c, a, ",")
 			for (i = 1; i <= n; i++) if (a[i] != "-")
 				print $1 "|- " $1 " (patched): log: " a[i] (a[i] ~ /^!/ ? " present " : " missing ") "|"
-		} else if (k == "selftest") print $1 "|- " $1 " (stock): selftest iommu_dma_policy exit |, expected " $c " (log:"
+		} else if (k == "selftest") print $1 "|- " $1 " (stock): selftest iommu_dma_policy: |, expected " $c " (log:"
 		else print $1 "|- " $1 " (" k "): virtio-blk group type " was[$1] ", expected " $c " (log:|"
 	}' "$ROOT/scenarios/matrix" "$f" >"$f.want"
 	missed=$(while IFS='|' read -r n a b; do
