@@ -40,7 +40,7 @@ trap 'rm -rf "$TMP"' EXIT
 # Log keys of the matrix's "log" field: key|line, where line is a whole console line after its
 # timestamp (as parse.sh prints it after "policy-log ", so parse.sh's POLICY_LOG must take it):
 # a fixed string, or after "re:" an extended regular expression that must match the whole line.
-# The texts are series v2's (scratch/V2-INTERFACE.md) and stock's driver lines, which v2 drops.
+# The texts are series v2's (notes/INTERFACE.md) and stock's driver lines, which v2 drops.
 LOGKEYS='tr-build|iommu: Default domain type: Translated
 tr-cmdline|iommu: Default domain type: Translated (set via kernel command line)
 pt-build|iommu: Default domain type: Passthrough
