@@ -9,6 +9,7 @@ PLATFORMS='intel-iommu|x86_64|q35|intel-iommu,intremap=on
 amd-iommu|x86_64|q35|amd-iommu
 virtio-iommu|x86_64|q35|virtio-iommu-pci
 none|x86_64|q35|-
+intel-iommu-untrusted|x86_64|q35|intel-iommu,intremap=on
 smmuv3|arm64|virt,gic-version=3,iommu=smmuv3|-
 virtio-iommu|arm64|virt,gic-version=3|virtio-iommu-pci
 none|arm64|virt,gic-version=3|-'
@@ -18,6 +19,35 @@ platform_row() {
 	_row=$(printf '%s\n' "$PLATFORMS" | grep "^$2|$1|") ||
 		die "PLATFORM=$2 does not exist for KARCH=$1 (see PLATFORMS in scripts/qemu.sh)"
 	echo "$_row"
+}
+
+# untrusted_ssdt: set _aml to build/acpi/untrusted-<key>.aml, an SSDT giving QEMU's q35 DSDT device
+# S40 (the PCIe root port at 00:08.0) the _DSD "ExternalFacingPort" = 1, so that Linux marks every
+# device below it untrusted and removable (x86 arch_pci_dev_is_removable; 6.12 has no such path on
+# arm64). Compiled with iasl once per key: QEMU's version (which names the DSDT's devices) and this file.
+untrusted_ssdt() {
+	_key=$({ qemu-system-x86_64 --version; cat "$ROOT/scripts/qemu.sh"; } | sha256sum | cut -c1-12)
+	_aml=$B/acpi/untrusted-$_key.aml
+	[ ! -f "$_aml" ] || return 0
+	command -v iasl >/dev/null || die "iasl not found: install the Debian package acpica-tools (make deps)"
+	mkdir -p "$B/acpi"
+	_t=$B/acpi/untrusted-$_key-$$ # no dot: iasl -p cuts the name at its first one
+	cat >"$_t.asl" <<'EOF'
+DefinitionBlock ("", "SSDT", 2, "WBENCH", "EXTPORT", 1)
+{
+    External (\_SB.PCI0.S40, DeviceObj)
+    Scope (\_SB.PCI0.S40)
+    {
+        Name (_DSD, Package () {
+            ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
+            Package () { Package () { "ExternalFacingPort", 1 } }
+        })
+    }
+}
+EOF
+	iasl -p "$_t" "$_t.asl" >"$_t.out" 2>&1 || die "iasl failed on $_t.asl: $(tail -n 3 "$_t.out")"
+	mv "$_t.aml" "$_aml"
+	rm -f "$_t.asl" "$_t.out"
 }
 
 # squote WORD: print WORD single-quoted for sh.
@@ -39,6 +69,16 @@ qemu_cmd() {
 	x86_64) _q="qemu-system-x86_64 -cpu qemu64" _con="ttyS0 no_timer_check" ;;
 	arm64) _q="qemu-system-aarch64 -cpu cortex-a57" _con=ttyAMA0 ;;
 	esac
+	# *-untrusted: the virtio-blk behind an external-facing root port (untrusted_ssdt). An untrusted
+	# device's unaligned DMA is bounced, and a 512M guest has no bounce buffers without
+	# swiotlb=force: virtio-blk's first request could not be mapped and the boot would hang.
+	_ut='' _bus=''
+	case $2 in
+	*-untrusted)
+		untrusted_ssdt
+		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8"
+		_bus=,bus=wbrp _con="$_con swiotlb=force" ;;
+	esac
 	if [ -n "$_opts" ]; then
 		if [ "$_iommu" != - ]; then
 			_iommu="$_iommu,$_opts"
@@ -50,7 +90,7 @@ qemu_cmd() {
 	printf '%s -machine %s -accel %s -m 512M -smp 1 -nographic -no-reboot -vga none -nic none' "$_q" "$_mach" "${ACCEL:-tcg}"
 	[ "$_iommu" = - ] || printf ' -device %s' "$_iommu"
 	printf ' -drive file=%s,if=none,format=raw,readonly=on,id=d0' "$(squote "$6")"
-	printf ' -device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on -device edu'
+	printf '%s -device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on%s -device edu' "$_ut" "$_bus"
 	printf ' -kernel %s -initrd %s' "$(squote "$3")" "$(squote "$4")"
 	printf ' -append %s' "$(squote "console=$_con panic=-1 $5")"
 	printf ' %s\n' "${QEMU_EXTRA:-}"
