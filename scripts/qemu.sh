@@ -4,12 +4,16 @@
 # Environment: PLATFORM_OPTS (appended to the IOMMU's options), QEMU_EXTRA (appended verbatim,
 # e.g. "-trace vtd_iotlb* -D build/logs/x.trace"), ACCEL (tcg; kvm only once a probe boots).
 
+# platform_initrd: the initrd with the ACPI tables of acpi/<PLATFORM>/, if any
+. "$(dirname "$0")/acpi.sh"
+
 # Platform table: PLATFORM|KARCH|machine|IOMMU device ("-" for none)
 PLATFORMS='intel-iommu|x86_64|q35|intel-iommu,intremap=on
 amd-iommu|x86_64|q35|amd-iommu
 virtio-iommu|x86_64|q35|virtio-iommu-pci
 none|x86_64|q35|-
 intel-iommu-untrusted|x86_64|q35|intel-iommu,intremap=on
+intel-iommu-optin|x86_64|q35|intel-iommu,intremap=on
 smmuv3|arm64|virt,gic-version=3,iommu=smmuv3|-
 virtio-iommu|arm64|virt,gic-version=3|virtio-iommu-pci
 none|arm64|virt,gic-version=3|-'
@@ -78,6 +82,11 @@ qemu_cmd() {
 		untrusted_ssdt
 		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8"
 		_bus=,bus=wbrp _con="$_con swiotlb=force" ;;
+	# intel-iommu-optin: that port with a second edu behind it (untrusted; no driver, nothing to
+	# bounce), the virtio-blk trusted, and a DMAR with the platform opt-in flag (acpi/, platform_initrd)
+	intel-iommu-optin)
+		untrusted_ssdt
+		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8 -device edu,bus=wbrp" ;;
 	esac
 	if [ -n "$_opts" ]; then
 		if [ "$_iommu" != - ]; then
@@ -91,7 +100,8 @@ qemu_cmd() {
 	[ "$_iommu" = - ] || printf ' -device %s' "$_iommu"
 	printf ' -drive file=%s,if=none,format=raw,readonly=on,id=d0' "$(squote "$6")"
 	printf '%s -device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on%s -device edu' "$_ut" "$_bus"
-	printf ' -kernel %s -initrd %s' "$(squote "$3")" "$(squote "$4")"
+	_ird=$(platform_initrd "$2" "$4")
+	printf ' -kernel %s -initrd %s' "$(squote "$3")" "$(squote "$_ird")"
 	printf ' -append %s' "$(squote "console=$_con panic=-1 $5")"
 	printf ' %s\n' "${QEMU_EXTRA:-}"
 }
