@@ -2,11 +2,13 @@
 /*
  * Guest /init: report IOMMU instances, groups and PCI devices as "@@" lines on the
  * console, run the selftests in /selftests and an optional bench, then power off.
+ * Hook: wb.settype=<type> writes <type> to the virtio-blk device's group type first.
  * Why a group has its type is in the kernel's boot log, not here.
  * Line formats are documented in README.md ("Console lines").
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +146,64 @@ static void report_iommus(void)
 		free(d);
 }
 
+/* errno_str - "0" for @err 0, else "-<NAME>" for the usual sysfs store errors, or "-<number>". */
+static const char *errno_str(int err, char *buf, size_t len)
+{
+	static const struct { int e; const char *name; } names[] = {
+		{ EINVAL, "EINVAL" }, { EPERM, "EPERM" }, { EACCES, "EACCES" }, { EBUSY, "EBUSY" },
+		{ ENOENT, "ENOENT" }, { ENODEV, "ENODEV" }, { ENOMEM, "ENOMEM" }, { EIO, "EIO" },
+	};
+
+	snprintf(buf, len, err ? "-%d" : "0", err);
+	for (size_t i = 0; err && i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == err)
+			snprintf(buf, len, "-%s", names[i].name);
+	return buf;
+}
+
+/*
+ * set_types - hook: with "wb.settype=<type>" on the command line, write <type> to the type
+ * file of the IOMMU group of each virtio-blk device (1af4:1042), as a user would, and print
+ * "@@ SETTYPE group=<n|-> type=<type> rc=<0|-errno>" per device.
+ */
+static void set_types(void)
+{
+	const char *s = strstr(cmdline, "wb.settype=");
+	const char *b = "/sys/bus/pci/devices";
+	char type[64];
+	struct dirent **d;
+	int n;
+
+	if (!s || sscanf(s + 11, "%63[^ \n]", type) != 1)
+		return;
+	n = list_dir(b, &d);
+	for (int i = 0; i < n; i++) {
+		char p[512], ven[16], dev[16], grp[64], rc[32];
+		int fd, err = 0;
+
+		snprintf(p, sizeof(p), "%s/%s/vendor", b, d[i]->d_name);
+		read_line(p, ven, sizeof(ven));
+		snprintf(p, sizeof(p), "%s/%s/device", b, d[i]->d_name);
+		read_line(p, dev, sizeof(dev));
+		if (strcmp(ven, "0x1af4") || strcmp(dev, "0x1042")) {
+			free(d[i]);
+			continue;
+		}
+		snprintf(p, sizeof(p), "%s/%s/iommu_group", b, d[i]->d_name);
+		link_name(p, grp, sizeof(grp));
+		snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%s/type", grp);
+		fd = open(p, O_WRONLY);
+		if (fd < 0 || write(fd, type, strlen(type)) < 0)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+		printf("@@ SETTYPE group=%s type=%s rc=%s\n", grp, type, errno_str(err, rc, sizeof(rc)));
+		free(d[i]);
+	}
+	if (n >= 0)
+		free(d);
+}
+
 /* run - run @path with @argv on the console between "@@ <kind> <name> begin" and "end rc=<n>". */
 static void run(const char *kind, const char *name, const char *path, char *const argv[])
 {
@@ -201,6 +261,7 @@ static void run_bench(void)
 int main(void)
 {
 	char buf[sizeof(cmdline)];
+	int settype;
 
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
@@ -211,9 +272,19 @@ int main(void)
 	printf("@@ CMDLINE %s\n", read_line("/proc/cmdline", cmdline, sizeof(cmdline)));
 	printf("@@ KERNEL %s\n", read_line("/proc/sys/kernel/osrelease", buf, sizeof(buf)));
 	report_iommus();
+	/*
+	 * The kselftest checks the types the kernel chose at boot and cannot tell a group
+	 * rewritten through sysfs: with wb.settype= it runs before the write.
+	 */
+	settype = strstr(cmdline, "wb.settype=") != NULL;
+	if (settype) {
+		run_selftests();
+		set_types();
+	}
 	report_groups();
 	report_devices();
-	run_selftests();
+	if (!settype)
+		run_selftests();
 	run_bench();
 	printf("@@ DONE\n");
 	fflush(stdout);
