@@ -56,8 +56,9 @@ types=$(sed -n 's/^@@ GROUP [0-9]* type=\([^ ]*\).*/\1/p' "$TMP/log" | sort -u |
 echo "types ${types:-none}"
 # Consoles of the old init (saved fixtures) also have "@@ POLICY ..." lines and a type_by= field
 # in "@@ GROUP": both dropped, so that old and new consoles give the same result lines.
-# "@@ SETTYPE" (init's wb.settype= hook, before the groups are reported) keeps its place.
-sed -n 's/^@@ \(GROUP [0-9]\)/\1/p; s/^@@ DEVICE /device /p; s/^@@ IOMMU /iommu /p; s/^@@ SETTYPE /settype /p' "$TMP/log" |
+# "@@ SETTYPE" (init's wb.settype= hook, before the groups are reported) keeps its place, and so
+# does "@@ FQFAIL" (the wb.fqfail hook: its attempts and result).
+sed -n 's/^@@ \(GROUP [0-9]\)/\1/p; s/^@@ DEVICE /device /p; s/^@@ IOMMU /iommu /p; s/^@@ SETTYPE /settype /p; s/^@@ FQFAIL /fqfail /p' "$TMP/log" |
 	sed 's/^GROUP/group/; s/^\(group [0-9]* type=[^ ]*\) type_by=[^ ]*/\1/'
 grep -E "$POLICY_LOG" "$TMP/log" | grep -v '^@@' | sed 's/^\[ *[0-9.]*\] //; s/^/policy-log /' || true
 
