@@ -422,7 +422,10 @@ static int printk_default_level(int level)
  * allocations under iommu_dma_init_fq() fail (fi_arm). That queue is a 10 KiB per-CPU
  * allocation, which allocates nothing while a populated per-CPU chunk has room: each attempt
  * that still gets DMA-FQ is undone (identity) and another group is set to DMA-FQ, unarmed, to
- * take the room, until an attempt falls back (the group reads DMA) or no group is left. The
+ * take the room, until an attempt falls back (the group reads DMA) or no group is left: "result=
+ * no-failure". Boot with iommu.passthrough=1 (scenario vtd-fqfail): then no group has a queue at
+ * boot and the fillers leave the first chunk too full for the queue, whose allocation must create
+ * a chunk; on a lazy boot the second chunk that the boot's queues needed has room to spare. The
  * per-CPU allocator's stack dump for the injected failure is logged at level 7, which the
  * console does not print (printk_default_level); WARN and BUG lines carry their own level.
  */
