@@ -68,6 +68,7 @@ malformed-pt-empty|iommu: iommu.passthrough=: not a boolean, ignored
 early-strict|Malformed early option '"'iommu.strict'"'
 early-pt|Malformed early option '"'iommu.passthrough'"'
 fq-failed|re:.*iova flush queue initialization failed.*
+fq-fallback|re:[^ ]+ [0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]: iova flush queue initialization failed, falling back to strict mode
 batching|DMAR: IOMMU batching disallowed due to virtualization
 amd-virt|AMD-Vi: Using strict mode due to virtualization'
 
