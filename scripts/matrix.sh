@@ -17,7 +17,7 @@
 #   RERUN=1 (boot again even when a log is newer than its kernel and initramfs and was made
 #   from the same line), NOBOOT=1 (only report from the saved logs), TIMEOUT (per boot, 120),
 #   PATCHED=0 (stock only: patched checks N/A) or 1 (patched even with an empty series),
-#   MATRIX_OUT (default build/matrix.md), MATRIX_LOGS (with NOBOOT=1: read the consoles
+#   MATRIX_JOBS (boots at a time), MATRIX_OUT (default build/matrix.md), MATRIX_LOGS (with NOBOOT=1: read the consoles
 #   matrix-<name>-<variant>.log from this directory instead of build/logs),
 #   AS_PATCHED=<variant> (make check's mutation stage: boot only the already built kernels
 #   build/obj/<arch>-<variant>-<kconfig> and hold them to the patched expectations; no stock boot).
@@ -153,37 +153,55 @@ build_kernels() {
 	done
 }
 
-# boot_all VARIANTS: boot each scenario on each of VARIANTS unless its log is up to date.
+# boot_one NAME ARCH KCONFIG PLATFORM CMDLINE VARIANT: boot one scenario on one kernel, once more
+# after a boot that did not complete (TCG under load can panic in the IO-APIC timer check; the
+# first console is kept as .try1), and record the line it was booted from.
+boot_one() {
+	_lg=$B/logs/matrix-$1-$6.log _opts=
+	case $4 in *,*) _opts=${4#*,} ;; esac
+	_cmd=$(echo "$5" | sed 's/^-$//; s/+/ /g')
+	for try in 1 2; do
+		[ "$try" = 2 ] || log matrix "boot $1 on $6 ($2-$6-$3, ${4}${_cmd:+, $_cmd})"
+		KARCH=$2 VARIANT=$6 KCONFIG_DEFAULT=$3 PLATFORM=${4%%,*} PLATFORM_OPTS=$_opts \
+			CMDLINE=$_cmd SCENARIO=matrix-$1-$6 CONSOLE='' TIMEOUT=$TIMEOUT \
+			sh "$ROOT/scripts/boot.sh" >/dev/null 2>&1 </dev/null || true
+		_s=$(sh "$ROOT/scripts/parse.sh" "$_lg" 2>/dev/null | sed -n 's/^status //p') || true
+		if [ "$_s" = ok ] || [ "$try" = 2 ]; then
+			break
+		fi
+		cp "$_lg" "$_lg.try1"
+		log matrix "$1 on $6: $_s, booting again (first console: $_lg.try1)"
+	done
+	echo "$1 $2 $3 $4 $5" >"$_lg.scenario"
+}
+
+# boot_all VARIANTS: boot each scenario on each of VARIANTS unless its log is up to date, with
+# MATRIX_JOBS (default: the number of CPUs, at most 2) boots at a time: each guest is one TCG thread.
 boot_all() {
+	: >"$TMP/jobs"
 	while read -r n arch kc plat cmd _rest; do
 		arch_vars "$arch"
 		for v in $1; do
 			o=$B/obj/$arch-$v-$kc lg=$B/logs/matrix-$n-$v.log
-			line="$n $arch $kc $plat $cmd"
 			if [ "$RERUN" != 1 ] && [ -f "$lg" ] && [ ! "$o/$IMAGE" -nt "$lg" ] &&
-				[ ! "$o/initramfs.cpio" -nt "$lg" ] && [ "$(cat "$lg.scenario" 2>/dev/null)" = "$line" ]; then
+				[ ! "$o/initramfs.cpio" -nt "$lg" ] && [ "$(cat "$lg.scenario" 2>/dev/null)" = "$n $arch $kc $plat $cmd" ]; then
 				continue
 			fi
-			_opts=
-			case $plat in *,*) _opts=${plat#*,} ;; esac
-			_cmd=$(echo "$cmd" | sed 's/^-$//; s/+/ /g')
-			for try in 1 2; do
-				[ "$try" = 2 ] || log matrix "boot $n on $v ($arch-$v-$kc, ${plat}${_cmd:+, $_cmd})"
-				KARCH=$arch VARIANT=$v KCONFIG_DEFAULT=$kc PLATFORM=${plat%%,*} PLATFORM_OPTS=$_opts \
-					CMDLINE=$_cmd SCENARIO=matrix-$n-$v CONSOLE='' TIMEOUT=$TIMEOUT \
-					sh "$ROOT/scripts/boot.sh" >/dev/null 2>&1 </dev/null || true
-				# One more try after a boot that did not complete (TCG under load can
-				# panic in the IO-APIC timer check); the first console is kept.
-				_s=$(sh "$ROOT/scripts/parse.sh" "$lg" 2>/dev/null | sed -n 's/^status //p') || true
-				if [ "$_s" = ok ] || [ "$try" = 2 ]; then
-					break
-				fi
-				cp "$lg" "$lg.try1"
-				log matrix "$n on $v: $_s, booting again (first console: $lg.try1)"
-			done
-			echo "$line" >"$lg.scenario"
+			echo "$n $arch $kc $plat $cmd $v" >>"$TMP/jobs"
 		done
 	done <"$TMP/lines"
+	_jobs=${MATRIX_JOBS:-$(nproc)}
+	[ "$_jobs" -le 2 ] || [ -n "${MATRIX_JOBS:-}" ] || _jobs=2
+	case $_jobs in '' | *[!0-9]* | 0) die "MATRIX_JOBS=$_jobs: a positive number" ;; esac
+	log matrix "$(wc -l <"$TMP/jobs") boots, $_jobs at a time"
+	_i=0
+	while [ $_i -lt "$_jobs" ]; do
+		awk -v j="$_jobs" -v i=$_i 'NR % j == i' "$TMP/jobs" | while read -r n arch kc plat cmd v; do
+			boot_one "$n" "$arch" "$kc" "$plat" "$cmd" "$v"
+		done &
+		_i=$((_i + 1))
+	done
+	wait
 }
 
 # observe LOG: parse LOG into $TMP/p (its policy-log lines in $TMP/pl) and set: status,
