@@ -11,7 +11,9 @@
  *   seq     /bench/ioload -m seqread -b 1m -t SECS /dev/vda     (O_DIRECT 1 MiB sequential reads)
  *
  * (-d 2 is DMA_FROM_DEVICE: the benchmark does not memset the buffer before each map.)
- * Parameters from /proc/cmdline: wb.secs=<n> (default 2), wb.reps=<n> (default 3).
+ * Parameters from /proc/cmdline: wb.secs=<n> (default 2), wb.reps=<n> (default 3),
+ * wb.failrc=<workload> (a test hook of make bench's checks: that workload's runs report exit
+ * status 1 although the program succeeded, so the host must discard their numbers).
  * With wb.count=1, a counted pass follows: "@@ BENCH trace-on" (the host then turns
  * QEMU's trace events on through its monitor), 2 s pause, then each workload once for
  * 1 s as rep 0. The timed reps (1..n) thus run untraced: tracing costs QEMU a write
@@ -26,7 +28,9 @@
  * space (no register there: QEMU traces it as pci_cfg_write and ignores it). Each run
  * is preceded and followed by a 100 ms pause so deferred (lazy) flushes (10 ms) land inside it.
  * Lines of the workloads themselves follow their begin marker, then
- * "@@ BENCH elapsed <workload> <rep> <seconds>" (wall time of the program). Ends with
+ * "@@ BENCH elapsed <workload> <rep> <seconds>" (wall time of the program), then after the
+ * end marker "@@ BENCH rc <workload> <rep> <exit status>" (the host keeps the numbers of a run
+ * only if this line says 0). Ends with
  * "@@ BENCH summary runs=<n> failed=<n>"; exit status 1 if any run failed.
  */
 #include <dirent.h>
@@ -41,6 +45,7 @@
 
 static char edu[256];		/* PCI address of the edu device, "" if none */
 static int seq_no;		/* last marker number */
+static char failrc[32];		/* wb.failrc=: workload whose exit status is forced to 1 */
 
 static int write_file(const char *path, const char *s)
 {
@@ -165,6 +170,10 @@ static int one(unsigned int w, int r, char *secs)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = run(w < 2 ? dma : io);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!rc && !strcmp(failrc, works[w])) {
+		printf("@@ BENCH error %s %d: exit status forced to 1 (wb.failrc=%s)\n", works[w], r, failrc);
+		rc = 1;
+	}
 	printf("@@ BENCH elapsed %s %d %.3f\n", works[w], r,
 	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	pause_ms(100);
@@ -183,6 +192,8 @@ int main(void)
 	nsecs = param(cmdline, "wb.secs=", 2);
 	reps = param(cmdline, "wb.reps=", 3);
 	snprintf(secs, sizeof(secs), "%d", nsecs);
+	if (strstr(cmdline, "wb.failrc=") && sscanf(strstr(cmdline, "wb.failrc=") + 10, "%31s", failrc) != 1)
+		failrc[0] = 0;
 
 	find_edu();
 	if (!edu[0]) {
