@@ -61,7 +61,9 @@ configure() {
 			make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" olddefconfig' sh "$SRC" "$OBJ" "$ARCH" "$CROSS" "$_fr"
 		printf '%s\n' "$_want" >"$OBJ/wb-fragments"
 	fi
+	# the last request of each symbol counts, as merge_config.sh applies the fragments in order
 	_bad=$(printf '%s\n' "$_want" | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 n/p' |
+		awk '!($1 in v) { o[++n] = $1 } { v[$1] = $2 } END { for (i = 1; i <= n; i++) print o[i], v[o[i]] }' |
 		while read -r sym val; do
 			got=$(sed -n "s/^$sym=//p" "$OBJ/.config")
 			[ "$got" = "$val" ] || { [ "$val" = n ] && [ -z "$got" ]; } || echo "  $sym: requested $val, got ${got:-unset}"
