@@ -554,13 +554,34 @@ stage_matrix() {
 	fi
 }
 
-# >>> bench smoke test (scripts/bench.sh, "make bench QUICK=1"): every number is produced; no timing is asserted
+# >>> bench smoke test (scripts/bench.sh, "make bench QUICK=1"): every number is produced; no timing
+# is asserted. Then three broken inputs, each of which must make it fail naming the cause.
+# bench_must_fail NAME PATTERN VAR=VALUE...: the quick bench of intel-cm strict alone, with the
+# variables set, must fail, its last "error:" line containing PATTERN (output: $C/bench-NAME.out).
+bench_must_fail() {
+	_o=$C/bench-$1 _p=$2
+	shift 2
+	if env "$@" BENCH_OUT="$_o" BENCH_MODES=strict sh "$ROOT/scripts/bench.sh" --quick >"$_o.out" 2>&1; then
+		die "bench.sh passed with $*"
+	fi
+	_e=$(grep '^error: ' "$_o.out" | tail -n 1)
+	case $_e in
+	*"$_p"*) echo "failed as it must: ${_e#error: }" ;;
+	*) die "bench.sh with $* did not report: $_p; its last error: ${_e:-none} ($_o.out)" ;;
+	esac
+}
+
 stage_bench() {
 	if [ -z "${built_x86_64:-}" ] && ! up_to_date x86_64; then
 		say FAIL "bench smoke" "no up-to-date x86_64 patched kernel (the build stage did not build it)"
 		return
 	fi
 	check "bench smoke" sh "$ROOT/scripts/bench.sh" --quick
+	check "bench fails on a refused trace event" bench_must_fail refused \
+		'trace-event vtd_no_such_event refused by QEMU: unknown event "vtd_no_such_event"' BENCH_EXTRA_EVENTS=vtd_no_such_event
+	check "bench fails on a strict run without invalidations" bench_must_fail zero \
+		'a strict translated run counted 0 invalidations' 'BENCH_MODE_ROWS=strict|patched|iommu.passthrough=1'
+	check "bench fails on a workload's nonzero exit" bench_must_fail failrc 'rand exited 1' BENCH_CMDLINE=wb.failrc=rand
 }
 # <<< bench smoke test
 
