@@ -8,7 +8,9 @@
 #   SELFTEST_SRC (default build/linux, the series: the stock kernel is tested with the same program).
 # ONLY=initramfs: only the guest programs and the initramfs of an already built kernel.
 # Output: $OBJ/<image>, $OBJ/initramfs.cpio (init, /selftests, the kernel's .config as
-#   /boot/config-<release>); make output in build/logs/build-<name>.log.
+#   /boot/config-<release>); make output in build/logs/build-<name>.log, ccache's counts in
+#   build/logs/ccache-<name>.stats, a line per build in build/logs/builds.log; progress on stderr.
+#   $OBJ is a link to the objects' directory in $SRC (below).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -26,7 +28,13 @@ LOGNAME_=$(basename "$OBJ")
 CC="${CROSS}gcc"
 HOSTCC=gcc
 command -v ccache >/dev/null && CC="ccache $CC" HOSTCC="ccache gcc"
-mkdir -p "$OBJ" "$LOGDIR"
+
+mkdir -p "$LOGDIR"
+# $OBJ: a link to $SRC/wb-obj-<name> (lib.sh's obj_dir), <name> being KARCH-KCONFIG_DEFAULT for the
+# default $OBJ, the same in the stock and the patched tree, else $OBJ's own name.
+_n=$(basename "$OBJ")
+[ "$OBJ" != "$B/obj/$NAME" ] || _n=$KARCH-$KCONFIG_DEFAULT
+obj_dir "$SRC" "$OBJ" "$_n"
 # One build at a time per O= dir (make run, make check and scripts/matrix.sh may overlap).
 exec 9>"$OBJ/.wb-lock"
 flock -n 9 || { log build "$LOGNAME_: waiting for another build in $OBJ"; flock 9; }
@@ -38,11 +46,15 @@ kmake() {
 }
 
 # fragments: print the config fragments of this build, weakest first. kunit.config joins
-# when KUNIT=1, or with KUNIT=auto for VARIANT=patched once the series has commits.
+# when KUNIT=1, or with KUNIT=auto for VARIANT=patched once the series has commits; a stock
+# build then has kunit-framework.config (KUnit built in, off at boot), so that the two kernels
+# compile alike (CONFIG_KUNIT adds a field to task_struct) and share their unchanged objects.
 fragments() {
 	echo "$ROOT/configs/common.config" "$ROOT/configs/$KARCH.config" "$ROOT/configs/$KCONFIG_DEFAULT.config"
 	if [ "$KUNIT" = 1 ] || { [ "$KUNIT" = auto ] && [ "$VARIANT" = patched ] && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
 		echo "$ROOT/configs/kunit.config"
+	elif [ "$KUNIT" = auto ] && [ "$(series_commits "$SRC")" -gt 0 ]; then
+		echo "$ROOT/configs/kunit-framework.config"
 	fi
 }
 
@@ -123,19 +135,99 @@ build_initramfs() {
 	if cmp -s "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; then rm "$OBJ/initramfs.new"; else mv "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; fi
 }
 
+# progress LOG EST: while build.sh runs, report the kbuild steps ("  CC", "  LD" ... lines) in LOG
+# so far, of EST (0: not known) and the time taken: one line rewritten every 2 s when stderr is
+# a terminal, else a line every 15 s. Killed when make ends; stops by itself once build.sh is gone.
+progress() {
+	_p0=$(date +%s) _pl=$(date +%s)
+	while sleep 2 && kill -0 $$ 2>/dev/null; do
+		_now=$(date +%s)
+		[ -t 2 ] || [ $((_now - _pl)) -ge 15 ] || continue
+		_pl=$_now
+		_k=$(grep -c '^  [A-Z]' "$1" 2>/dev/null) || true
+		_k=${_k:-0} _pc=
+		[ "$2" -eq 0 ] || _pc=" of ~$2 ($((_k < $2 ? _k * 100 / $2 : 99))%)"
+		if [ -t 2 ]; then
+			printf '\r[+%4ds] build: %s: %s steps%s, %ss\033[K' $((_now - WB_T0)) "$LOGNAME_" "$_k" "$_pc" $((_now - _p0)) >&2
+		else
+			log build "$LOGNAME_: $_k steps$_pc, $((_now - _p0))s"
+		fi
+	done
+}
+
+# steps_estimate: print how many steps a build of the image takes from scratch: the most that a
+# build in $OBJ printed, else the most of any objdir of KARCH, else 0 (not known).
+steps_estimate() {
+	[ ! -f "$OBJ/wb-steps" ] || { cat "$OBJ/wb-steps"; return; }
+	cat "$B"/obj/"$KARCH"-*/wb-steps 2>/dev/null | sort -n | tail -n 1 | grep . || echo 0
+}
+
+# seed: start a new objdir <name>-KCONFIG_DEFAULT (not default) as a copy of <name>-default of the
+# same tree (x86_64-passthrough from x86_64-default) once that holds a kernel (under its lock): kbuild
+# then recompiles only what the other config changes (fixdep records the CONFIG_ symbols each
+# object depends on), instead of every file through ccache's slower preprocessor mode. The same
+# tree only: its files are what those objects were built from, or newer. objtool's build records
+# absolute paths (tools/objtool/.*.cmd): rewritten to the copy's, or objtool, and with it every
+# object, would be rebuilt.
+seed() {
+	_from=$(realpath "$SRC")/wb-obj-${_n%-"$KCONFIG_DEFAULT"}-default _to=$(realpath "$OBJ")
+	[ "$KCONFIG_DEFAULT" != default ] && [ "${_n%-"$KCONFIG_DEFAULT"}" != "$_n" ] && [ -f "$_from/$IMAGE" ] &&
+		[ "$(ls -A "$_to")" = .wb-lock ] || return 0
+	log build "$NAME: starting from a copy of $_from"
+	flock "$_from/.wb-lock" cp -a "$_from/." "$_to/"
+	[ ! -d "$_to/tools" ] || find "$_to/tools" -name '.*.cmd' -exec sed -i "s|$_from/|$_to/|g" {} +
+}
+
+# kmake_ended ARGS...: kmake ARGS, then stop the progress loop ($_pp) and clear its line on the
+# terminal (build_logged's stderr, fd 3) before run_logged shows any error.
+kmake_ended() {
+	_r=0
+	kmake "$@" || _r=$?
+	kill "$_pp" 2>/dev/null || true
+	[ ! -t 3 ] || printf '\r\033[K' >&3
+	return $_r
+}
+
+# build_logged WHAT EST TARGET...: kmake TARGETs with the output in this build's log, progress
+# on stderr (EST: see progress) and ccache's counts of this build in build/logs/ccache-<name>.stats;
+# then log the time, the steps and the ccache hits and misses, also appended to build/logs/builds.log
+# ("<epoch> <name>: done in ..."), where the time of a make check went. Sets steps.
+build_logged() {
+	_lg=$LOGDIR/build-$LOGNAME_.log _what=$1 _est=$2 _b0=$(date +%s)
+	shift 2
+	CCACHE_STATSLOG=$LOGDIR/ccache-$LOGNAME_.stats
+	export CCACHE_STATSLOG
+	: >"$CCACHE_STATSLOG"
+	exec 3>&2
+	progress "$_lg" "$_est" &
+	_pp=$!
+	trap 'kill $_pp 2>/dev/null' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	run_logged "$_lg" "$_what" kmake_ended "$@"
+	trap - EXIT INT TERM
+	steps=$(grep -c '^  [A-Z]' "$_lg") || true
+	_done="$LOGNAME_: done in $(($(date +%s) - _b0))s, $steps steps, ccache: $(awk '
+		/^direct_cache_hit$/ { d++ } /^preprocessed_cache_hit$/ { p++ } /^cache_miss$/ { m++ }
+		END { printf "%d hits (%d direct, %d preprocessed), %d misses", d + p, d, p, m }' "$CCACHE_STATSLOG")"
+	log build "$_done"
+	echo "$(date +%s) $_done" >>"$LOGDIR/builds.log"
+}
+
 if [ "${ONLY:-}" = initramfs ]; then
 	[ -x "$OBJ/usr/gen_init_cpio" ] || die "kernel $NAME not built yet (make build)"
 else
+	[ -n "$TARGETS" ] || seed
 	configure
 	if [ -n "$TARGETS" ]; then
 		log build "$NAME: $TARGETS${W:+ W=$W} (log: $LOGDIR/build-$LOGNAME_.log)"
 		# shellcheck disable=SC2086
-		run_logged "$LOGDIR/build-$LOGNAME_.log" "build of $TARGETS ($LOGNAME_, $SRC)" kmake $TARGETS
-		log build "$NAME: done"
+		build_logged "build of $TARGETS ($LOGNAME_, $SRC)" 0 $TARGETS
 		exit 0
 	fi
 	log build "$NAME: kernel (log: $LOGDIR/build-$LOGNAME_.log)"
-	run_logged "$LOGDIR/build-$LOGNAME_.log" "kernel build $LOGNAME_ ($SRC)" kmake "$(basename "$IMAGE")"
+	build_logged "kernel build $LOGNAME_ ($SRC)" "$(steps_estimate)" "$(basename "$IMAGE")"
+	[ "$steps" -le "$(cat "$OBJ/wb-steps" 2>/dev/null || echo 0)" ] || echo "$steps" >"$OBJ/wb-steps"
 fi
 build_guest
 build_selftests

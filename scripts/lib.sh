@@ -99,3 +99,39 @@ patches_hash() {
 write_stamp() {
 	printf 'patches=%s\nhead=%s\n' "$(patches_hash)" "$(git -C "$B/linux" rev-parse HEAD)" >"$B/linux/.git/wb-applied"
 }
+
+# obj_dir SRC OBJ [NAME]: make OBJ a symlink to SRC/wb-obj-NAME (NAME: OBJ's own name), the
+# directory that make -C SRC O=OBJ then builds in; an OBJ already in SRC is left as it is. As an
+# immediate subdirectory of the tree it makes kbuild name every source relative to it
+# (srctree=..), so that command lines and preprocessed sources are alike in every tree and
+# ccache shares the objects of unchanged files between trees (stock, patched, per-commit, robot).
+# An OBJ directory of the older layout is moved there (after any build in it ends); a link that
+# is gone (make clean, rm -rf OBJ) takes its objects with it: they are removed.
+obj_dir() {
+	_d=$(dirname "$2")
+	mkdir -p "$_d"
+	if [ "$(realpath "$_d")" = "$(realpath "$1")" ]; then
+		mkdir -p "$2"
+		return
+	fi
+	_real=$(realpath "$1")/wb-obj-${3:-$(basename "$2")}
+	_to=$_real
+	case $(realpath "$_d")/ in "$(realpath "$B")"/obj/) case $_real in "$(realpath "$B")"/*)
+		_to=../${_real#"$(realpath "$B")"/} ;; esac ;; esac
+	exec 8>"$_d/.$(basename "$2").lock"
+	flock 8
+	if [ -L "$2" ]; then
+		[ "$(readlink "$2")" = "$_to" ] || ln -sfn "$_to" "$2"
+	elif [ -d "$2" ]; then
+		log build "$(basename "$2"): moving $2 to $_real (a link stays; the next build recompiles)"
+		flock "$2/.wb-lock" true
+		rm -rf "$_real"
+		mv "$2" "$_real"
+		ln -s "$_to" "$2"
+	else
+		rm -rf "$_real"
+		ln -s "$_to" "$2"
+	fi
+	mkdir -p "$_real"
+	exec 8>&-
+}
