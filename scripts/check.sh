@@ -285,7 +285,7 @@ stage_mutants() {
 # the build) as "path: warning: text" (no line numbers, sorted).
 warnings() {
 	grep -E ':[0-9]+:[0-9]+: (warning|error):' "$1" |
-		sed -E 's|^.*/build/linux[^/]*/||; s|^([.][.]/)+linux[^/]*/||; s/:[0-9]+:[0-9]+: (warning|error):/: \1:/' | sort -u || true
+		sed -E 's|^.*/build/linux[^/]*/||; s|^([.][.]/)+linux[^/]*/||; s|^([.][.]/)+||; s/:[0-9]+:[0-9]+: (warning|error):/: \1:/' | sort -u || true
 }
 
 # new_warnings KIND KARCH VAR=VAL: build drivers/iommu/ of the whole series with make's VAR=VAL
@@ -441,7 +441,7 @@ robot() {
 	command -v "${x}gcc" >/dev/null || die "no ${x}gcc (Debian package gcc-s390x-linux-gnu)"
 	at=${ROBOT_AT:-$SERIES}
 	worktree_at "$at"
-	mkdir -p "$o"
+	obj_dir "$BIS" "$o"
 	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
 		cp "$B/obj/x86_64-patched-default/.config" "$o/.config"
@@ -593,5 +593,10 @@ for s in ${STAGES:-$ALL_STAGES}; do
 	stage "$s" "stage_$s"
 done
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
+# where the build time went: this run's kernel builds (scripts/build.sh's lines), the longest first
+if [ -f "$B/logs/builds.log" ]; then
+	awk -v t0="$WB_T0" '$1 >= t0 { $1 = ""; print "build:" $0 }' "$B/logs/builds.log" | sort -t' ' -k5 -rn | head -n 12
+	awk -v t0="$WB_T0" '$1 >= t0 { n++; s += $5 } END { if (n) print "builds: " n " in this run, " s "s in all" }' "$B/logs/builds.log"
+fi
 if [ "$nskip" -gt 0 ]; then echo "$npass passed, $nfail failed, $nskip skipped"; else echo "$npass passed, $nfail failed"; fi
 [ "$nfail" = 0 ]
