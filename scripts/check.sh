@@ -586,8 +586,9 @@ stage_bench() {
 		say FAIL "bench smoke" "no up-to-date x86_64 patched kernel (the build stage did not build it)"
 		return
 	fi
-	# cached on the kernel and WB_KEY
-	_ok=$C/ok/bench-$(cat "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" "$B/obj/x86_64-patched-default/initramfs.cpio" | sha256sum | cut -c1-16)-$WB_KEY
+	# cached on the kernel, the BENCH_* variables and WB_KEY
+	_ok=$C/ok/bench-$({ cat "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" "$B/obj/x86_64-patched-default/initramfs.cpio"
+		env | grep '^BENCH_' | sort; } | sha256sum | cut -c1-16)-$WB_KEY
 	if [ -f "$_ok" ]; then
 		say PASS "bench smoke and its three failures (cached)"
 		return
