@@ -130,7 +130,8 @@ build_initramfs() {
 			printf 'file /selftests/%s %s 0755 0 0\n' "$(basename "$t")" "$OBJ/selftests/$(basename "$t")"
 		done
 	} >"$_l"
-	"$OBJ/usr/gen_init_cpio" "$_l" >"$OBJ/initramfs.new" || die "gen_init_cpio failed for $NAME"
+	# -t 0: every entry with the same time, so that unchanged contents give the same cpio
+	"$OBJ/usr/gen_init_cpio" -t 0 "$_l" >"$OBJ/initramfs.new" || die "gen_init_cpio failed for $NAME"
 	# Keep the old file (and its time) when nothing changed: run.sh reboots on a newer initramfs.
 	if cmp -s "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; then rm "$OBJ/initramfs.new"; else mv "$OBJ/initramfs.new" "$OBJ/initramfs.cpio"; fi
 }
@@ -138,19 +139,21 @@ build_initramfs() {
 # progress LOG EST: while build.sh runs, report the kbuild steps ("  CC", "  LD" ... lines) in LOG
 # so far, of EST (0: not known) and the time taken: one line rewritten every 2 s when stderr is
 # a terminal, else a line every 15 s. Killed when make ends; stops by itself once build.sh is gone.
+# On file descriptor WB_PROGRESS_FD (default 2, stderr): make check, whose checks write their
+# stderr to logs, points it at its own stderr.
 progress() {
-	_p0=$(date +%s) _pl=$(date +%s)
+	_p0=$(date +%s) _pl=$(date +%s) _f=${WB_PROGRESS_FD:-2}
 	while sleep 2 && kill -0 $$ 2>/dev/null; do
 		_now=$(date +%s)
-		[ -t 2 ] || [ $((_now - _pl)) -ge 15 ] || continue
+		[ -t "$_f" ] || [ $((_now - _pl)) -ge 15 ] || continue
 		_pl=$_now
 		_k=$(grep -c '^  [A-Z]' "$1" 2>/dev/null) || true
 		_k=${_k:-0} _pc=
 		[ "$2" -eq 0 ] || _pc=" of ~$2 ($((_k < $2 ? _k * 100 / $2 : 99))%)"
-		if [ -t 2 ]; then
-			printf '\r[+%4ds] build: %s: %s steps%s, %ss\033[K' $((_now - WB_T0)) "$LOGNAME_" "$_k" "$_pc" $((_now - _p0)) >&2
+		if [ -t "$_f" ]; then
+			printf '\r[+%4ds] build: %s: %s steps%s, %ss\033[K' $((_now - WB_T0)) "$LOGNAME_" "$_k" "$_pc" $((_now - _p0)) >&"$_f"
 		else
-			log build "$LOGNAME_: $_k steps$_pc, $((_now - _p0))s"
+			log build "$LOGNAME_: $_k steps$_pc, $((_now - _p0))s" 2>&"$_f"
 		fi
 	done
 }
@@ -179,12 +182,12 @@ seed() {
 }
 
 # kmake_ended ARGS...: kmake ARGS, then stop the progress loop ($_pp) and clear its line on the
-# terminal (build_logged's stderr, fd 3) before run_logged shows any error.
+# terminal (the progress fd; 3: build_logged's stderr) before run_logged shows any error.
 kmake_ended() {
-	_r=0
+	_r=0 _f=${WB_PROGRESS_FD:-3}
 	kmake "$@" || _r=$?
 	kill "$_pp" 2>/dev/null || true
-	[ ! -t 3 ] || printf '\r\033[K' >&3
+	[ ! -t "$_f" ] || printf '\r\033[K' >&"$_f"
 	return $_r
 }
 

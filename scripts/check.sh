@@ -10,6 +10,10 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 C=$B/logs/check
 mkdir -p "$C/ok"
+# Builds show their progress on make check's stderr (fd 7), though a check's output goes to its log.
+exec 7>&2
+WB_PROGRESS_FD=7
+export WB_PROGRESS_FD
 npass=0 nfail=0 nskip=0 times=
 
 # say KIND NAME [WHY]: print one result line and count it.
