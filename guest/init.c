@@ -162,49 +162,6 @@ static const char *errno_str(int err, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * set_types - hook: with "wb.settype=<type>" on the command line, write <type> to the type
- * file of the IOMMU group of each virtio-blk device (1af4:1042), as a user would, and print
- * "@@ SETTYPE group=<n|-> type=<type> rc=<0|-errno>" per device.
- */
-static void set_types(void)
-{
-	const char *s = strstr(cmdline, "wb.settype=");
-	const char *b = "/sys/bus/pci/devices";
-	char type[64];
-	struct dirent **d;
-	int n;
-
-	if (!s || sscanf(s + 11, "%63[^ \n]", type) != 1)
-		return;
-	n = list_dir(b, &d);
-	for (int i = 0; i < n; i++) {
-		char p[512], ven[16], dev[16], grp[64], rc[32];
-		int fd, err = 0;
-
-		snprintf(p, sizeof(p), "%s/%s/vendor", b, d[i]->d_name);
-		read_line(p, ven, sizeof(ven));
-		snprintf(p, sizeof(p), "%s/%s/device", b, d[i]->d_name);
-		read_line(p, dev, sizeof(dev));
-		if (strcmp(ven, "0x1af4") || strcmp(dev, "0x1042")) {
-			free(d[i]);
-			continue;
-		}
-		snprintf(p, sizeof(p), "%s/%s/iommu_group", b, d[i]->d_name);
-		link_name(p, grp, sizeof(grp));
-		snprintf(p, sizeof(p), "/sys/kernel/iommu_groups/%s/type", grp);
-		fd = open(p, O_WRONLY);
-		if (fd < 0 || write(fd, type, strlen(type)) < 0)
-			err = errno;
-		if (fd >= 0)
-			close(fd);
-		printf("@@ SETTYPE group=%s type=%s rc=%s\n", grp, type, errno_str(err, rc, sizeof(rc)));
-		free(d[i]);
-	}
-	if (n >= 0)
-		free(d);
-}
-
 /* write_str - write @val to the file @path; 0 or the errno. */
 static int write_str(const char *path, const char *val)
 {
@@ -274,6 +231,24 @@ static int find_blk(char *bdf, size_t len)
 	if (n >= 0)
 		free(d);
 	return found;
+}
+
+/*
+ * set_types - hook: with "wb.settype=<type>" on the command line, write <type> to the type
+ * file of the IOMMU group of the virtio-blk device (1af4:1042), as a user would, and print
+ * "@@ SETTYPE group=<n> type=<type> rc=<0|-errno>".
+ */
+static void set_types(void)
+{
+	const char *s = strstr(cmdline, "wb.settype=");
+	char type[64], bdf[64], p[512], grp[64], t[64], rc[32];
+
+	if (!s || sscanf(s + 11, "%63[^ \n]", type) != 1 || find_blk(bdf, sizeof(bdf)))
+		return;
+	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	link_name(p, grp, sizeof(grp));
+	printf("@@ SETTYPE group=%s type=%s rc=%s\n", grp, type,
+	       errno_str(group_type(grp, type, t, sizeof(t)), rc, sizeof(rc)));
 }
 
 /*
