@@ -3,34 +3,40 @@
 # CONFIG_ACPI_TABLE_UPGRADE, Documentation/admin-guide/acpi/initrd_table_override.rst: an
 # uncompressed cpio of kernel/firmware/acpi/*.aml before the initramfs; a table replaces the
 # firmware's of the same signature and OEM ids when its OEM revision is higher, others are added).
-# Sources: acpi/<PLATFORM>/*.dsl (data tables) and *.asl (AML), compiled with iasl (acpica-tools).
+# Sources: acpi/<PLATFORM>/*.dsl (data tables) and *.asl (AML), compiled with iasl (acpica-tools);
+# acpi_aml also compiles tables that qemu.sh passes to QEMU itself (acpi/extport.asl).
 # Sourced by qemu.sh, whose qemu_cmd boots platform_initrd; run directly to print that initrd:
 #   scripts/acpi.sh PLATFORM INITRD
 # Output, in build/guest/acpi/<PLATFORM>/: tables.cpio, and initrd-<kernel>.cpio (the tables, then
 #   INITRD; <kernel> is the name of the directory of INITRD, as x86_64-stock-default); each
 #   regenerated when one of its inputs is newer.
 
-# acpi_tables PLATFORM: compile acpi/PLATFORM's tables and pack them into tables.cpio; print
-# its path. Die when iasl is missing or fails.
-acpi_tables() {
-	_src=$ROOT/acpi/$1 _out=$B/guest/acpi/$1
-	_fw=$_out/kernel/firmware/acpi
-	command -v iasl >/dev/null ||
-		die "PLATFORM=$1 needs iasl to compile acpi/$1/: install acpica-tools (make deps)"
-	mkdir -p "$_fw"
-	for _t in "$_src"/*.dsl "$_src"/*.asl; do
-		[ -f "$_t" ] || continue
-		_aml=$_fw/$(basename "${_t%.*}").aml
-		[ -f "$_aml" ] && [ ! "$_t" -nt "$_aml" ] && continue
-		log acpi "$1: $(basename "$_t")"
-		# Compiled outside kernel/, where every file is read as a table; under a timeout, as
-		# iasl 20200925 loops on some malformed data tables instead of failing.
-		_p=$_out/$(basename "${_t%.*}")
-		if ! timeout 60 iasl -p "$_p" "$_t" >"$_p.log" 2>&1; then
+# acpi_aml SRC DIR: compile SRC (a .dsl data table or an .asl AML source) with iasl into DIR/<name>.aml,
+# unless that is newer than SRC; print its path. Die when iasl is missing or fails.
+acpi_aml() {
+	_aml=$2/$(basename "${1%.*}").aml
+	if [ ! -f "$_aml" ] || [ "$1" -nt "$_aml" ]; then
+		command -v iasl >/dev/null || die "$1 needs iasl: install acpica-tools (make deps)"
+		log acpi "${1#"$ROOT"/}"
+		# Compiled beside, not in DIR (under kernel/, every file is read as a table); under a
+		# timeout, as iasl 20200925 loops on some malformed data tables instead of failing.
+		mkdir -p "$2"
+		_p=$(dirname "$2")/$(basename "${1%.*}")
+		if ! timeout 60 iasl -p "$_p" "$1" >"$_p.log" 2>&1; then
 			cat "$_p.log" >&2
-			die "iasl failed on acpi/$1/$(basename "$_t") (log: $_p.log)"
+			die "iasl failed on ${1#"$ROOT"/} (log: $_p.log)"
 		fi
 		mv "$_p.aml" "$_aml"
+	fi
+	echo "$_aml"
+}
+
+# acpi_tables PLATFORM: compile acpi/PLATFORM's tables and pack them into tables.cpio; print its path.
+acpi_tables() {
+	_out=$B/guest/acpi/$1
+	_fw=$_out/kernel/firmware/acpi
+	for _t in "$ROOT/acpi/$1"/*.dsl "$ROOT/acpi/$1"/*.asl; do
+		[ ! -f "$_t" ] || acpi_aml "$_t" "$_fw" >/dev/null
 	done
 	if [ ! -f "$_out/tables.cpio" ] || [ -n "$(find "$_fw" -name '*.aml' -newer "$_out/tables.cpio")" ]; then
 		(cd "$_out" && find kernel | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) \

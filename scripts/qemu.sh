@@ -25,35 +25,6 @@ platform_row() {
 	echo "$_row"
 }
 
-# untrusted_ssdt: set _aml to build/acpi/untrusted-<key>.aml, an SSDT giving QEMU's q35 DSDT device
-# S40 (the PCIe root port at 00:08.0) the _DSD "ExternalFacingPort" = 1, so that Linux marks every
-# device below it untrusted and removable (x86 arch_pci_dev_is_removable; 6.12 has no such path on
-# arm64). Compiled with iasl once per key: QEMU's version (which names the DSDT's devices) and this file.
-untrusted_ssdt() {
-	_key=$({ qemu-system-x86_64 --version; cat "$ROOT/scripts/qemu.sh"; } | sha256sum | cut -c1-12)
-	_aml=$B/acpi/untrusted-$_key.aml
-	[ ! -f "$_aml" ] || return 0
-	command -v iasl >/dev/null || die "iasl not found: install the Debian package acpica-tools (make deps)"
-	mkdir -p "$B/acpi"
-	_t=$B/acpi/untrusted-$_key-$$ # no dot: iasl -p cuts the name at its first one
-	cat >"$_t.asl" <<'EOF'
-DefinitionBlock ("", "SSDT", 2, "WBENCH", "EXTPORT", 1)
-{
-    External (\_SB.PCI0.S40, DeviceObj)
-    Scope (\_SB.PCI0.S40)
-    {
-        Name (_DSD, Package () {
-            ToUUID ("daffd814-6eba-4d8c-8a91-bc9bbf4aa301"),
-            Package () { Package () { "ExternalFacingPort", 1 } }
-        })
-    }
-}
-EOF
-	iasl -p "$_t" "$_t.asl" >"$_t.out" 2>&1 || die "iasl failed on $_t.asl: $(tail -n 3 "$_t.out")"
-	mv "$_t.aml" "$_aml"
-	rm -f "$_t.asl" "$_t.out"
-}
-
 # squote WORD: print WORD single-quoted for sh.
 squote() {
 	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
@@ -73,20 +44,19 @@ qemu_cmd() {
 	x86_64) _q="qemu-system-x86_64 -cpu qemu64" _con="ttyS0 no_timer_check" ;;
 	arm64) _q="qemu-system-aarch64 -cpu cortex-a57" _con=ttyAMA0 ;;
 	esac
-	# *-untrusted: the virtio-blk behind an external-facing root port (untrusted_ssdt). An untrusted
+	# *-untrusted: the virtio-blk behind an external-facing root port (acpi/extport.asl). An untrusted
 	# device's unaligned DMA is bounced, and a 512M guest has no bounce buffers without
 	# swiotlb=force: virtio-blk's first request could not be mapped and the boot would hang.
-	_ut='' _bus=''
-	case $2 in
-	*-untrusted)
-		untrusted_ssdt
-		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8"
-		_bus=,bus=wbrp _con="$_con swiotlb=force" ;;
 	# intel-iommu-optin: that port with a second edu behind it (untrusted; no driver, nothing to
 	# bounce), the virtio-blk trusted, and a DMAR with the platform opt-in flag (acpi/, platform_initrd)
-	intel-iommu-optin)
-		untrusted_ssdt
-		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8 -device edu,bus=wbrp" ;;
+	_ut='' _bus=''
+	case $2 in *-untrusted | intel-iommu-optin)
+		_aml=$(acpi_aml "$ROOT/acpi/extport.asl" "$B/guest/acpi") || exit 1
+		_ut=" -acpitable file=$(squote "$_aml") -device pcie-root-port,id=wbrp,bus=pcie.0,addr=0x8,chassis=8" ;;
+	esac
+	case $2 in
+	*-untrusted) _bus=,bus=wbrp _con="$_con swiotlb=force" ;;
+	intel-iommu-optin) _ut="$_ut -device edu,bus=wbrp" ;;
 	esac
 	if [ -n "$_opts" ]; then
 		if [ "$_iommu" != - ]; then
