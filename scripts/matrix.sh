@@ -59,9 +59,11 @@ cm-strict|iommu: dmar0: strict invalidation (VT-d caching mode); iommu.strict=0 
 cm-lazy|iommu: dmar0: lazy invalidation (iommu.strict=0) despite VT-d caching mode
 np-strict|iommu: ivhd0: strict invalidation (AMD NpCache); iommu.strict=0 overrides
 np-lazy|iommu: ivhd0: lazy invalidation (iommu.strict=0) despite AMD NpCache
-inst|re:iommu: [^ ]+: (strict|lazy) invalidation .*
+cm-pfq|iommu: dmar0: lazy invalidation, page-selective (VT-d caching mode)
+np-pfq|iommu: ivhd0: lazy invalidation, page-selective (AMD NpCache)
+inst|re:iommu: [^ ]+: (strict|lazy) invalidation[ ,].*
 inst-strict|re:iommu: [^ ]+: strict invalidation .*
-inst-lazy|re:iommu: [^ ]+: lazy invalidation .*
+inst-lazy|re:iommu: [^ ]+: lazy invalidation[ ,].*
 malformed-strict-banana|iommu: iommu.strict=banana: not a boolean, ignored
 malformed-strict-2|iommu: iommu.strict=2: not a boolean, ignored
 malformed-pt-empty|iommu: iommu.passthrough=: not a boolean, ignored
