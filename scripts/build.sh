@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build one kernel, its guest programs and its initramfs.
-# Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
+# Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|v2|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
 #   SRC=<tree> and OBJ=<dir> override the tree and the O= dir (per-patch builds use them);
 #   TARGETS="drivers/iommu/ ..." builds only those objects/dirs (no image, guest or initramfs);
 #   KUNIT=auto|0|1 (see fragments); W=1 passes W=1 to make, C=1 passes C=1 (sparse);
@@ -46,12 +46,12 @@ kmake() {
 }
 
 # fragments: print the config fragments of this build, weakest first. kunit.config joins
-# when KUNIT=1, or with KUNIT=auto for VARIANT=patched once the series has commits; a stock
+# when KUNIT=1, or with KUNIT=auto for VARIANT=patched or v2 once the series has commits; a stock
 # build then has kunit-framework.config (KUnit built in, off at boot), so that the two kernels
 # compile alike (CONFIG_KUNIT adds a field to task_struct) and share their unchanged objects.
 fragments() {
 	echo "$ROOT/configs/common.config" "$ROOT/configs/$KARCH.config" "$ROOT/configs/$KCONFIG_DEFAULT.config"
-	if [ "$KUNIT" = 1 ] || { [ "$KUNIT" = auto ] && [ "$VARIANT" = patched ] && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
+	if [ "$KUNIT" = 1 ] || { [ "$KUNIT" = auto ] && { [ "$VARIANT" = patched ] || [ "$VARIANT" = v2 ]; } && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
 		echo "$ROOT/configs/kunit.config"
 	elif [ "$KUNIT" = auto ] && [ "$(series_commits "$SRC")" -gt 0 ]; then
 		echo "$ROOT/configs/kunit-framework.config"

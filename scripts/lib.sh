@@ -53,12 +53,14 @@ arch_vars() {
 	esac
 }
 
-# tree_of VARIANT: print the source tree of VARIANT (stock: build/linux-stock, patched: build/linux).
+# tree_of VARIANT: print the source tree of VARIANT (stock: build/linux-stock, at base; v2:
+# build/linux-v2, at series v2's last commit; patched: build/linux, the whole stack).
 tree_of() {
 	case $1 in
 	stock) echo "$B/linux-stock" ;;
+	v2) echo "$B/linux-v2" ;;
 	patched) echo "$B/linux" ;;
-	*) die "VARIANT=$1: unknown (stock or patched)" ;;
+	*) die "VARIANT=$1: unknown (stock, v2 or patched)" ;;
 	esac
 }
 
@@ -80,9 +82,49 @@ run_logged() {
 	fi
 }
 
-# series_files: print the patch files listed in patches/series, in apply order.
+# patches/series lists the patches in apply order under "#" headings, in two sections: series v2
+# (files in patches/, cover letter patches/0000-cover-letter.patch), then, after the marker line
+# "# --- series: DIR", a follow-up series listed as DIR/NNNN-....patch (files in patches/DIR/, its
+# own cover letter DIR/0000-cover-letter.patch). Without a marker, every patch is series v2's.
+# On branch series of build/linux the sections follow each other: v2 is base..the Nth commit
+# (N: section 1's patch count; tag v2-tip, worktree build/linux-v2), the follow-up the rest.
+
+# series_files [1|2]: print the patch files (paths under patches/) listed in patches/series, in
+# apply order: all of them, or only those of section 1 (before the marker) or of section 2.
 series_files() {
-	grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/patches/series"
+	awk -v s="${1:-0}" 'BEGIN { sec = 1 } /^# --- series: / { sec = 2; next } /^[[:space:]]*(#|$)/ { next }
+		s == 0 || s == sec { print }' "$ROOT/patches/series"
+}
+
+# series_dir: print the directory of section 2 under patches/: the marker's, else pfq (where
+# make export puts commits after section 1's).
+series_dir() {
+	_sd=$(sed -n 's/^# --- series: \([^[:space:]]*\).*$/\1/p' "$ROOT/patches/series" | head -n 1)
+	echo "${_sd:-pfq}"
+}
+
+# v2_tip TREE: print the commit of section 1's last patch on branch series of TREE (the Nth
+# after base, N = series_files 1's count; base when N is 0; the branch's tip, with a warning,
+# when the branch is shorter).
+v2_tip() {
+	_n1=$(series_files 1 | wc -l)
+	if [ "$_n1" = 0 ]; then
+		git -C "$1" rev-parse refs/tags/base
+		return
+	fi
+	_c=$(git -C "$1" rev-list --reverse refs/tags/base..series | sed -n "${_n1}p")
+	if [ -z "$_c" ]; then
+		log tree "warning: branch series has $(series_commits "$1") commits, fewer than the $_n1 patches of series v2 (section 1 of patches/series): v2-tip is its tip"
+		_c=$(git -C "$1" rev-parse series)
+	fi
+	echo "$_c"
+}
+
+# tag_v2: point tag v2-tip of build/linux at v2_tip (git log v2-tip..series: the follow-up series).
+tag_v2() {
+	_v2=$(v2_tip "$B/linux")
+	[ "$(git -C "$B/linux" rev-parse -q --verify refs/tags/v2-tip 2>/dev/null)" = "$_v2" ] ||
+		git -C "$B/linux" update-ref refs/tags/v2-tip "$_v2"
 }
 
 # patches_hash: print the sha256 of patches/series and every patch it lists (the stamp's key).
