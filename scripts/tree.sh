@@ -1,6 +1,7 @@
 #!/bin/sh
-# (Re)create build/linux from the pinned tarball and apply patches/series on branch series;
-# refresh the stock worktree build/linux-stock at tag base.
+# (Re)create build/linux from the pinned tarball and apply patches/series (both sections, in
+# order: series v2, then the follow-up series in patches/DIR/) on branch series; keep the
+# worktrees build/linux-stock at tag base and build/linux-v2 at series v2's last commit (tag v2-tip).
 # Idempotent: does nothing while patches/ match the stamp (build/linux/.git/wb-applied).
 # Refuses to re-apply over commits that were not exported (make export), unless FORCE=1.
 set -eu
@@ -99,12 +100,39 @@ elif [ "$FORCE" != 1 ] && [ -n "$(git -C "$T" status --porcelain --untracked-fil
 	die "patches/ changed, but build/linux has uncommitted changes: commit and make export, or make tree FORCE=1 to discard them"
 else
 	apply_series
-	log tree "applied $(series_files | wc -l) patches: series at $(git -C "$T" log -1 --format='%h %s')"
+	log tree "applied $(series_files | wc -l) patches ($(series_files 1 | wc -l) of series v2, $(series_files 2 | wc -l) in patches/$(series_dir)/): series at $(git -C "$T" log -1 --format='%h %s')"
 fi
 
-if [ ! -d "$B/linux-stock" ]; then
-	git -C "$T" worktree add -q --detach "$B/linux-stock" refs/tags/base
-elif [ "$(git -C "$B/linux-stock" rev-parse HEAD)" != "$(git -C "$T" rev-parse refs/tags/base)" ]; then
-	git -C "$B/linux-stock" checkout -q --detach refs/tags/base
+# keep_worktree DIR REV: make DIR a worktree of build/linux detached at REV: added when missing,
+# moved to REV when at another commit. A DIR left by an earlier build/linux (its .git names a
+# worktree that build/linux does not have) is removed and added again.
+keep_worktree() {
+	_c=$(git -C "$T" rev-parse "$2^{commit}")
+	if [ -e "$1" ] && [ "$(git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" != "$(git -C "$T" rev-parse --path-format=absolute --git-common-dir)" ]; then
+		grep -q "^gitdir: $T/.git/worktrees/" "$1/.git" 2>/dev/null ||
+			die "$1 exists but is not a worktree of build/linux: remove it, then make tree"
+		log tree "$1: a worktree of an earlier build/linux: removing it, then adding it again"
+		rm -rf "$1"
+	fi
+	if [ ! -e "$1" ]; then
+		git -C "$T" worktree prune
+		git -C "$T" worktree add -q --detach "$1" "$_c"
+	elif [ "$(git -C "$1" rev-parse HEAD)" != "$_c" ]; then
+		log tree "moving $1 from $(git -C "$1" log -1 --format=%h HEAD) to $(git -C "$T" log -1 --format=%h "$_c")"
+		git -C "$1" checkout -q --detach "$_c" ||
+			die "cannot check $2 out in $1 (local changes? git -C $1 status)"
+	fi
+}
+
+tag_v2
+nv2=$(git -C "$T" rev-list --count refs/tags/base..refs/tags/v2-tip)
+# v2-tip should be section 1's last patch (patches/series may be behind unexported commits).
+v2p=$ROOT/patches/$(series_files 1 | tail -n 1)
+if [ -f "$v2p" ]; then
+	want=$(git -C "$T" mailinfo /dev/null /dev/null <"$v2p" | sed -n 's/^Subject: //p')
+	[ "$want" = "$(git -C "$T" log -1 --format=%s refs/tags/v2-tip)" ] ||
+		log tree "warning: commit $nv2 of series is '$(git -C "$T" log -1 --format=%s refs/tags/v2-tip)', not series v2's last patch '$want' (make export, with V2_PATCHES=N if series v2 now has N commits)"
 fi
-log tree "stock worktree build/linux-stock at base"
+keep_worktree "$B/linux-stock" refs/tags/base
+keep_worktree "$B/linux-v2" refs/tags/v2-tip
+log tree "worktrees: build/linux-stock at base, build/linux-v2 at $(git -C "$T" log -1 --format='%h %s' refs/tags/v2-tip) (v2-tip, $nv2 commits)"
