@@ -79,9 +79,15 @@ worktree_at() {
 	git -C "$BIS" checkout -q --detach "$(git -C "$T" rev-parse "$1")"
 }
 
-# patch_name COMMIT N: print the format-patch file name of COMMIT at position N.
+# patch_name COMMIT N: print the format-patch file name of COMMIT, the Nth of base..series, as
+# patches/series names it: NNNN-<subject>.patch in series v2 (section 1), DIR/NNNN-... after it,
+# numbered from 1 again.
 patch_name() {
-	printf '%04d-%s.patch' "$2" "$(git -C "$T" log -1 --format=%f "$1" | cut -c1-52)"
+	_pn=$2 _pd=
+	if [ "$2" -gt "$(series_files 1 | wc -l)" ]; then
+		_pn=$(($2 - $(series_files 1 | wc -l))) _pd=$(series_dir)/
+	fi
+	printf '%s%04d-%s.patch' "$_pd" "$_pn" "$(git -C "$T" log -1 --format=%f "$1" | cut -c1-52)"
 }
 
 stage_tree() {
