@@ -61,8 +61,42 @@ function perop(p, m, w, c,   k) {
 	if (c == "bell" && (p == "virtio" || p == "smmuv3")) return "-"
 	return fmtc(CNT[k, c] / OPS[k])
 }
-function label(m) { return m == "default-stock" ? "default (stock)" : m == "default-patched" ? "default (patched)" : m }
+function label(m) { return m == "default-stock" ? "default (stock)" : m == "default-patched" ? "default (patched)" : m == "default-v2" ? "default (v2)" : m }
 function inmodes(m,   j) { for (j = 1; j <= nm; j++) if (M[j] == m) return 1; return 0 }
+# ran P M: 1 if P/M was booted (runs: "platform|mode ..." as bench.sh booted them; unset: all pairs)
+function ran(p, m) { return runs == "" || ((p, m) in RUN) }
+# G K / E EV: the guest-side count K (guest/bench.c's "gcount"), QEMU's count of event EV, of the
+# counted run of P/M/W (globals CP CM CW)
+function G(k) { return GC[CP, CM, CW, 0, k] }
+function E(e) { return EV[CP, CM, CW, 0, e] + 0 }
+# counters P M W: set CV[bell psi pages dsi gsi fa] of the counted run of read W on P/M (VT-d:
+# QEMU's counts, which the guest's must equal; AMD: QEMU's completion waits, the guest's
+# INVALIDATE_IOMMU_PAGES split by size, which QEMU's counts must total); "" or why it is missing.
+function counters(p, m, w,   c, n) {
+	CP = p; CM = m; CW = w
+	if (!((p, m, w) in COK)) return "the counted run is missing"
+	if (!((p, m, w, 0) in GCN)) return "no guest-side counts (guest/bench.c: " (NOTE[p, m] ~ /gtrace/ ? substr(NOTE[p, m], index(NOTE[p, m], "gtrace")) : "no gcount line") ")"
+	if (G("marks") != 2) return "the guest's trace holds " G("marks") + 0 " of the run's 2 markers"
+	if (G("lost") != 0) return "the guest's ring buffer lost " G("lost") " events"
+	if (PM[p, m, w, 0] == "" || PM[p, m, w, 0] != PU[p, m, w, 0]) return "the plugin's map and unmap counts are absent or differ (maps=" PM[p, m, w, 0] " unmaps=" PU[p, m, w, 0] ")"
+	CV["fa"] = G("flushall") + 0
+	if (G("iommu") == "vtd") {
+		if (E("vtd_inv_desc_iotlb_pasid") + E("vtd_inv_desc_iotlb_pasid_pages")) return "QEMU counted PASID-based invalidations, which this table does not"
+		CV["bell"] = E("vtd_inv_qi_tail"); CV["psi"] = E("vtd_inv_desc_iotlb_pages"); CV["pages"] = E("vtd_pages_covered")
+		CV["dsi"] = E("vtd_inv_desc_iotlb_domain"); CV["gsi"] = E("vtd_inv_desc_iotlb_global")
+		n = split("psi page-selective pages pages-covered dsi domain-selective gsi global", c, " ")
+		for (n = 1; n < 8; n += 2) if (G(c[n]) != CV[c[n]])
+			return "guest and QEMU disagree on " c[n + 1] " invalidations: guest " G(c[n]) + 0 ", QEMU " CV[c[n]]
+		return ""
+	}
+	if (G("iommu") != "amd") return "guest-side counts of an unknown IOMMU " G("iommu")
+	CV["bell"] = E("amdvi_completion_wait"); CV["psi"] = G("psi") + 0; CV["pages"] = G("pages") + 0
+	CV["dsi"] = G("dsi") + 0; CV["gsi"] = G("gsi") + 0
+	if (G("cwait") != CV["bell"]) return "guest and QEMU disagree on completion waits: guest " G("cwait") + 0 ", QEMU " CV["bell"]
+	if (G("psi") + G("dsi") != E("amdvi_pages_inval")) return "guest and QEMU disagree on INVALIDATE_IOMMU_PAGES: guest " G("psi") + G("dsi") ", QEMU " E("amdvi_pages_inval")
+	if (G("gsi") != E("amdvi_all_inval")) return "guest and QEMU disagree on INVALIDATE_IOMMU_ALL: guest " G("gsi") + 0 ", QEMU " E("amdvi_all_inval")
+	return ""
+}
 
 { p = $1; m = $2; key = $3 }
 key == "boot" { for (i = 4; i <= NF; i++) if ($i ~ /^kernel=/) { KER[p, m] = $i; sub(/^kernel=[^-]*-/, "", KER[p, m]); sub(/-.*/, "", KER[p, m]) } }
@@ -72,7 +106,8 @@ key == "policy" { s = $0; sub(/^[^ ]+ [^ ]+ policy /, "", s); POL[p, m] = s }
 key == "note" { s = $0; sub(/^[^ ]+ [^ ]+ note /, "", s); if (s !~ /^summary runs=[0-9]+ failed=0/) NOTE[p, m] = NOTE[p, m] " " s }
 key == "rc" { RCODE[p, m, $4, $5] = $6 }
 key == "window" { WIN[p, m, $4, $5] = 1 }
-key == "count" { RC[p, m, $4, $5, class($6)] += $7 }
+key == "count" { RC[p, m, $4, $5, class($6)] += $7; EV[p, m, $4, $5, $6] = $7 }
+key == "gcount" { GCN[p, m, $4, $5] = 1; for (i = 6; i <= NF; i++) { split($i, kv, "="); GC[p, m, $4, $5, kv[1]] = kv[2] } }
 key == "pairs" { a = $6; b = $7; sub(/^maps=/, "", a); sub(/^unmaps=/, "", b); PM[p, m, $4, $5] = a; PU[p, m, $4, $5] = b }
 key == "run" {
 	w = $4; r = $5
@@ -88,8 +123,11 @@ key == "run" {
 }
 END {
 	np = split(plats, P, " "); nm = split(modes, M, " "); nw = split("dma4k dma64k rand seq", W, " ")
+	n = split(runs, RR, " ")
+	for (i = 1; i <= n; i++) { split(RR[i], pm, "|"); RUN[pm[1], pm[2]] = 1 }
 	for (i = 1; i <= np; i++) for (j = 1; j <= nm; j++) {
 		p = P[i]; m = M[j]
+		if (!ran(p, m)) continue
 		if (!((p, m) in TYPE) && !((p, m) in FAIL)) { FAIL[p, m] = "no raw results"; printf "%s %s boot|no raw results\n", p, m > miss }
 		for (x = 1; x <= nw; x++) {
 			w = W[x]; k = p SUBSEP m SUBSEP w
@@ -135,6 +173,7 @@ END {
 	print "|---|---|---|---|---|---|---|"
 	for (i = 1; i <= np; i++) for (j = 1; j <= nm; j++) {
 		p = P[i]; m = M[j]
+		if (!ran(p, m)) continue
 		t = (p, m) in TYPE ? TYPE[p, m] (BTYPE[p, m] != TYPE[p, m] ? "," BTYPE[p, m] : "") : "MISSING"
 		line = "| " p " | " label(m) (m !~ /^default/ && KER[p, m] == "stock" ? " (stock kernel)" : "") " | " t
 		for (x = 1; x <= nw; x++) {
@@ -195,6 +234,7 @@ END {
 	print "|---|---|---|---|---|---|---|---|---|---|---|"
 	for (i = 1; i <= np; i++) for (j = 1; j <= nm; j++) {
 		p = P[i]; m = M[j]
+		if (!ran(p, m)) continue
 		pr = ((p, m, "dma4k") in COK ? OPS[p, m, "dma4k"] : "MISSING") ", " ((p, m, "dma64k") in COK ? OPS[p, m, "dma64k"] : "MISSING")
 		line = "| " p " | " label(m) (m !~ /^default/ && KER[p, m] == "stock" ? " (stock kernel)" : "") " | " pr
 		for (x = 1; x <= nw; x++) line = line " | " perop(p, m, W[x], "inv") " | " perop(p, m, W[x], "bell")
@@ -208,6 +248,54 @@ END {
 			cal = cal sprintf("%s %s: %d / %d = %.3f; ", M[j], W[x], CNT[k, "map"], OPS[k], CNT[k, "map"] / OPS[k])
 	}
 	if (cal != "") { print ""; print "Check of the pair counts on virtio-iommu (MAP requests counted by QEMU / pairs counted by the plugin): " cal }
+
+	# the invalidation counters of series 2's comparison: VT-d and AMD-Vi, per 1000 reads
+	print ""
+	print "## Invalidation counters per 1000 reads (VT-d, AMD-Vi)"
+	print ""
+	print "The counted pass's reads (1 s each, events on), per 1000 I/Os (ioload's count). VT-d (intel, intel-cm):"
+	print "QEMU's trace: doorbells = queue-tail writes (vtd_inv_qi_tail), page-selective = vtd_inv_desc_iotlb_pages,"
+	print "pages covered = the sum of their 2^mask, domain-selective = vtd_inv_desc_iotlb_domain, global ="
+	print "vtd_inv_desc_iotlb_global; the guest's own count of each (every descriptor the driver submitted,"
+	print "tracepoint intel_iommu:qi_submit, between the same markers) must be equal. AMD-Vi (amd): QEMU 7.2's"
+	print "amdvi_pages_inval carries only the domain id, so the guest counts the commands (a kprobe event on"
+	print "__iommu_queue_command_sync): doorbells = completion waits (QEMU's amdvi_completion_wait, equal to the"
+	print "guest's COMPLETION_WAIT count), page-selective = INVALIDATE_IOMMU_PAGES of a range and the pages it"
+	print "encodes, domain-selective = the same command for all pages (address 0x7ffffffffffff000 with S), their"
+	print "sum equal to QEMU's amdvi_pages_inval; global = INVALIDATE_IOMMU_ALL (= QEMU's amdvi_all_inval). flush-all:"
+	print "the guest's calls of the driver's flush_iotlb_all (kprobe events on intel_flush_iotlb_all,"
+	print "amd_iommu_flush_iotlb_all): the flush queue's domain-wide flush (v2 lazy), its fallback (page-selective"
+	print "lazy). maps: the DMA maps (dma_map_page_attrs calls, counted by the plugin; one per segment of a read)."
+	print "Where guest and QEMU disagree the row has no numbers (listed in missing.txt). \"type\": the disk's group."
+	print ""
+	print "| platform | mode | kernel | type | reads | maps | doorbells | page-selective | pages covered | domain-selective | global | flush-all |"
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	nco = split("strict strict-v2 lazy-v2 lazy strict-stock lazy-stock default-stock default-v2 default-patched passthrough", CO, " ")
+	for (j = 1; j <= nm; j++) { for (x = 1; x <= nco; x++) if (CO[x] == M[j]) break; if (x > nco) CO[++nco] = M[j] }
+	rows = 0
+	for (i = 1; i <= np; i++) {
+		p = P[i]
+		if (p !~ /^(intel|intel-cm|amd)$/) continue
+		for (j = 1; j <= nco; j++) {
+			m = CO[j]
+			if (!inmodes(m) || !ran(p, m)) continue
+			for (x = 3; x <= 4; x++) {
+				w = W[x]
+				line = "| " p " | " label(m) " | " (KER[p, m] != "" ? KER[p, m] : "-") " | " ((p, m) in BTYPE ? BTYPE[p, m] : "MISSING") " | " (w == "rand" ? "4 KiB" : "1 MiB")
+				cause = counters(p, m, w)
+				if (cause != "") {
+					missing(p, m, w " invalidation counters", cause)
+					line = line " | MISSING | MISSING | MISSING | MISSING | MISSING | MISSING | MISSING"
+				} else {
+					CV["maps"] = PM[p, m, w, 0] + 0
+					n = split("maps bell psi pages dsi gsi fa", c, " ")
+					for (y = 1; y <= n; y++) line = line " | " (CV[c[y]] ? fmt(1000 * CV[c[y]] / OPS[p, m, w]) : "0")
+				}
+				print line " |"; rows++
+			}
+		}
+	}
+	if (!rows) print "| (no intel, intel-cm or amd boot in this bench) | | | | | | | | | | | |"
 
 	print ""
 	print "## Summary"

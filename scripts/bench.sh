@@ -1,6 +1,7 @@
 #!/bin/sh
 # make bench [QUICK=1]: what each DMA domain mode costs (README.md, "Benchmark").
 #   scripts/bench.sh [--quick]
+#   scripts/bench.sh --guest KARCH     only the bench initramfs (for scripts/coverage.sh)
 # For each platform below and each mode (strict, lazy, passthrough forced on the command line
 # of the patched kernel; the stock and the patched kernel's own default), one boot runs
 # guest/bench.c: dma_map_benchmark 4 KiB and 64 KiB, ioload 4 KiB random and 1 MiB
@@ -42,31 +43,40 @@ fi
 # Platforms: name|KARCH|PLATFORM (row of qemu.sh)|PLATFORM_OPTS|trace events
 BPLATFORMS='intel|x86_64|intel-iommu||vtd_inv_desc_iotlb_pages vtd_inv_desc_iotlb_domain vtd_inv_desc_iotlb_global vtd_inv_desc_iotlb_pasid_pages vtd_inv_desc_iotlb_pasid vtd_inv_qi_tail
 intel-cm|x86_64|intel-iommu|caching-mode=on|vtd_inv_desc_iotlb_pages vtd_inv_desc_iotlb_domain vtd_inv_desc_iotlb_global vtd_inv_desc_iotlb_pasid_pages vtd_inv_desc_iotlb_pasid vtd_inv_qi_tail
-amd|x86_64|amd-iommu||amdvi_pages_inval amdvi_all_inval amdvi_mmio_read amdvi_mmio_write
+amd|x86_64|amd-iommu||amdvi_pages_inval amdvi_all_inval amdvi_completion_wait amdvi_mmio_read amdvi_mmio_write
 virtio|x86_64|virtio-iommu||virtio_iommu_unmap virtio_iommu_map
 smmuv3|arm64|smmuv3||smmuv3_cmdq_opcode'
 # Modes: name|VARIANT|kernel parameters (strict-stock and lazy-stock: the same request to the
-# stock kernel, run only when named in BENCH_MODES)
+# stock kernel, strict-v2 to series v2 alone, run only when named in BENCH_MODES; lazy-v2 and
+# default-v2: series v2 alone, which lazy flushes the whole domain, beside the patched kernel,
+# whose lazy mode is series 2's page-selective flush queue)
 BMODES='passthrough|patched|iommu.passthrough=1
 strict|patched|iommu.passthrough=0 iommu.strict=1
 lazy|patched|iommu.passthrough=0 iommu.strict=0
 default-stock|stock|
 default-patched|patched|
+lazy-v2|v2|iommu.passthrough=0 iommu.strict=0
+default-v2|v2|
 strict-stock|stock|iommu.passthrough=0 iommu.strict=1
-lazy-stock|stock|iommu.passthrough=0 iommu.strict=0'
+lazy-stock|stock|iommu.passthrough=0 iommu.strict=0
+strict-v2|v2|iommu.passthrough=0 iommu.strict=1'
+# The full bench (BENCH_MODES unset) adds XMODES on XPLATS, the platforms whose flush queue
+# series 2 changes (VT-d caching mode, AMD NpCache): v2 alone against the whole stack.
+XPLATS='intel-cm amd' XMODES='lazy-v2 default-v2'
 # BENCH_MODE_ROWS come first: row() takes the first row of a name
 if [ -n "${BENCH_MODE_ROWS:-}" ]; then
 	BMODES="$BENCH_MODE_ROWS
 $BMODES"
 fi
 
-mkdir -p "$OUT/raw" "$OUT/logs"
-WORK=$(mktemp -d /dev/shm/wb-bench.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 130' INT TERM
-# the chart needs gnuplot: install it now rather than find it missing after the boots
-need_pkgs gnuplot-nox
-T0=$(date +%s)
+
+# modes_of PLATFORM: the modes booted on PLATFORM (MODES, and XMODES on XPLATS in the full default).
+modes_of() {
+	echo $MODES
+	if [ "$QUICK" != 1 ] && [ -z "${BENCH_MODES:-}" ]; then
+		case " $XPLATS " in *" $1 "*) echo $XMODES ;; esac
+	fi
+}
 
 # row TABLE NAME: print the (first) row of NAME in TABLE (BPLATFORMS or BMODES); die if none.
 row() {
@@ -110,6 +120,19 @@ guest_cpio() {
 	} >"$_g/initramfs.list"
 	"$_gen" "$_g/initramfs.list" >"$_g/initramfs.cpio" || die "bench: gen_init_cpio failed"
 }
+
+# --guest KARCH (scripts/coverage.sh): only the bench initramfs of KARCH, into $OUT/guest/KARCH/
+if [ "${1:-}" = --guest ]; then
+	guest_cpio "${2:?usage: scripts/bench.sh --guest KARCH}"
+	exit 0
+fi
+mkdir -p "$OUT/raw" "$OUT/logs"
+WORK=$(mktemp -d /dev/shm/wb-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+# the chart needs gnuplot: install it now rather than find it missing after the boots
+need_pkgs gnuplot-nox
+T0=$(date +%s)
 
 # build_plugin: build the QEMU plugin that counts map/unmap calls (scripts/bench-plugin.c)
 # into $OUT/plugin/bench-plugin.so when its source is newer.
@@ -217,6 +240,8 @@ trace_on() {
 #   count <work> <rep> <event> <n>                     (trace events between the markers)
 #   pairs <work> <rep> maps=<n> unmaps=<n>             (dma_map_page_attrs / dma_unmap_page_attrs calls
 #                                                       between the markers, from the plugin's wb_count lines)
+#   count <work> <rep> vtd_pages_covered <n>           (the pages of the vtd_inv_desc_iotlb_pages: 2^mask each)
+#   gcount <work> <rep> iommu=<vtd|amd> <key>=<n> ...  (guest-side counts of the counted pass: guest/bench.c)
 # Rep 0 is the counted pass (traced); reps 1.. are timed (untraced).
 parse_boot() {
 	tr -d '\r' <"$1" | awk '
@@ -236,6 +261,7 @@ parse_boot() {
 	/^@@ BENCH rc / { print "rc " $4 " " $5 " " $6 }
 	/^@@ BENCH io / { print "run " w " " r " " $6 " " $7 " " $8 " " $9 }
 	/^@@ BENCH (error|summary)/ { print "note " substr($0, 10) }
+	/^@@ BENCH gcount / { print substr($0, 10) }
 	END {
 		if (inst != "" || glob != "") print "policy " (inst != "" ? inst : glob)
 		print "type " (et != "" && et != "-" ? et : edu in gt ? gt[edu] : "-") " " (blk in gt ? gt[blk] : "-")
@@ -271,6 +297,8 @@ parse_boot() {
 			}
 			if (!cur || !((cur) in name)) continue
 			e = f[1]
+			# the pages a page-selective VT-d invalidation covers: 2^mask
+			if (e == "vtd_inv_desc_iotlb_pages") for (i = 2; i < n; i++) if (f[i] == "mask") c[name[cur] " vtd_pages_covered"] += 2 ^ hex(f[i + 1])
 			if (e == "smmuv3_cmdq_opcode") e = e ":" f[3]
 			else if (e ~ /^amdvi_mmio_(read|write)$/) e = e ":" f[2]
 			c[name[cur] " " e]++
@@ -326,7 +354,7 @@ EOF
 	# the forced modes of a platform all run on the kernel chosen when its first point started
 	# (FORCED_VAR: stock when the patched one was missing, BENCH_BUILD=0 or a failed build);
 	# the table says so, and the type reached shows whether the mode took
-	if [ -n "$_cmd" ] && [ "$FORCED_VAR" = stock ]; then
+	if [ -n "$_cmd" ] && [ "$_var" = patched ] && [ "$FORCED_VAR" = stock ]; then
 		_var=stock
 	fi
 	if ! _sk=$(snap_kernel "$_ka" "$_var"); then
@@ -419,7 +447,7 @@ missing_causes() {
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
 	for p in $PLATS; do
 		_ka=$(row "$BPLATFORMS" "$p" | cut -d'|' -f2)
-		for m in $MODES; do need_kernel "$_ka" "$(row "$BMODES" "$m" | cut -d'|' -f2)" || true; done
+		for m in $(modes_of "$p"); do need_kernel "$_ka" "$(row "$BMODES" "$m" | cut -d'|' -f2)" || true; done
 	done
 fi
 for a in $(for p in $PLATS; do row "$BPLATFORMS" "$p" | cut -d'|' -f2; done | sort -u); do guest_cpio "$a"; done
@@ -432,18 +460,21 @@ for p in $PLATS; do
 	arch_vars "$_pa"
 	FORCED_VAR=patched REFUSED=
 	[ -f "$B/obj/$_pa-patched-default/$IMAGE" ] || FORCED_VAR=stock
-	for m in $MODES; do
+	for m in $(modes_of "$p"); do
 		bench_point "$p" "$m" || { fail=1; log bench "$p-$m: incomplete (raw: $OUT/raw/$p-$m.txt)"; }
 	done
 done
+# every mode booted (the tables' columns, in order) and the platform|mode pairs booted
+ALLMODES=$(for p in $PLATS; do modes_of "$p"; done | tr ' ' '\n' | awk 'NF && !s[$0]++' | paste -sd' ' -)
+RUNS=$(for p in $PLATS; do for m in $(modes_of "$p"); do printf '%s|%s ' "$p" "$m"; done; done)
 
 # tables, chart data and summary lines from the raw files; missing.txt: "<where>|<why>" per
 # missing number or failed boot, from bench-stats.awk
-for p in $PLATS; do for m in $MODES; do
+for p in $PLATS; do for m in $(modes_of "$p"); do
 	[ -f "$OUT/raw/$p-$m.txt" ] && sed "s/^/$p $m /" "$OUT/raw/$p-$m.txt"
 done; done >"$OUT/all.txt"
 rm -f "$OUT/missing.txt"
-awk -v plats="$PLATS" -v modes="$MODES" -v secs="$SECS" -v reps="$REPS" -v dat="$OUT/bench.dat" \
+awk -v plats="$PLATS" -v modes="$ALLMODES" -v runs="$RUNS" -v secs="$SECS" -v reps="$REPS" -v dat="$OUT/bench.dat" \
 	-v miss="$OUT/missing.txt" -f "$ROOT/scripts/bench-stats.awk" "$OUT/all.txt" >"$OUT/bench.md.tmp" || fail=1
 {
 	echo "# make bench$([ "$QUICK" = 1 ] && echo ' QUICK=1')"
@@ -462,7 +493,7 @@ awk -v plats="$PLATS" -v modes="$MODES" -v secs="$SECS" -v reps="$REPS" -v dat="
 	cat "$OUT/bench.md.tmp"
 } >"$OUT/bench.md"
 rm -f "$OUT/bench.md.tmp"
-gnuplot -e "dat='$OUT/bench.dat'; out='$OUT/bench.png'; modes='$MODES'" "$ROOT/scripts/bench.gp" 2>"$OUT/gnuplot.err" ||
+gnuplot -e "dat='$OUT/bench.dat'; out='$OUT/bench.png'; modes='$ALLMODES'" "$ROOT/scripts/bench.gp" 2>"$OUT/gnuplot.err" ||
 	{ log bench "gnuplot failed: $(head -n 3 "$OUT/gnuplot.err")"; fail=1; }
 log bench "$OUT/bench.md $OUT/bench.png ($(($(date +%s) - T0)) s)"
 sed -n '/^## Summary/,$p' "$OUT/bench.md"
