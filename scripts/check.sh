@@ -219,6 +219,8 @@ stage_kunit() {
 #   # Killed by: kunit TEST            the KUnit suite must fail, TEST among its failures
 #   # Killed by: matrix ROW: TEXT      a boot of matrix row ROW on the mutant kernel must fail,
 #                                      with a mismatch line that contains TEXT
+#   # Killed by: coverage intel-cm: TEXT   scripts/coverage.sh lazy (intel-iommu,caching-mode=on,
+#                                      iommu.strict=0) on the mutant kernel must fail, printing TEXT
 # A KUnit mutant needs no boot; a matrix mutant builds one kernel (build/obj/<arch>-mutant-<kconfig>,
 # incremental: only what the mutant and its undoing touched is recompiled) and boots that row.
 MUT=$ROOT/tests/mutants
@@ -267,7 +269,22 @@ mutant_killed() {
 			die "survived: row $r failed, but not with \"$want\": $(grep -F -- "- $r (mutant): " "$C/mutant-matrix.out" | head -n 1)"
 		echo "killed by matrix row $r: $(grep -F -- "- $r (mutant): " "$C/mutant-matrix.out" | grep -F -- "$want" | head -n 1)"
 		;;
-	*) unmutate; die "Killed by: $by: neither kunit nor matrix" ;;
+	"coverage "*)
+		r=${by#coverage } && r=${r%%:*} want=${by#*: }
+		[ "$r" = intel-cm ] || { unmutate; die "Killed by: $by: the coverage check runs on intel-cm only"; }
+		rc=0
+		KARCH=x86_64 VARIANT=patched KCONFIG_DEFAULT=default SRC=$BIS OBJ=$B/obj/x86_64-mutant-default SELFTESTS=iommu/iommu_dma_policy \
+			sh "$ROOT/scripts/build.sh" || rc=$?
+		unmutate
+		[ $rc = 0 ] || die "the mutant kernel did not build"
+		rc=0
+		COVER_OBJ=$B/obj/x86_64-mutant-default COVER_OUT=$C/mutant-coverage sh "$ROOT/scripts/coverage.sh" lazy >"$C/mutant-coverage.out" 2>&1 || rc=$?
+		[ $rc != 0 ] || die "survived: the coverage check passed on the mutant kernel: $(grep '^coverage lazy: ' "$C/mutant-coverage.out" | tail -n 1)"
+		cat "$C/mutant-coverage.out" "$C/mutant-coverage/lazy.out" 2>/dev/null | grep -Fq -- "$want" ||
+			die "survived: the coverage check failed, but without \"$want\": $(grep '^coverage lazy: ' "$C/mutant-coverage.out" | tail -n 1)"
+		echo "killed by coverage intel-cm lazy: $(cat "$C/mutant-coverage.out" "$C/mutant-coverage/lazy.out" 2>/dev/null | grep -F -m 1 -- "$want")"
+		;;
+	*) unmutate; die "Killed by: $by: neither kunit, matrix nor coverage" ;;
 	esac
 }
 
@@ -610,11 +627,54 @@ stage_bench() {
 	check "bench fails on a strict run without invalidations" bench_must_fail zero \
 		'a strict translated run counted 0 invalidations' 'BENCH_MODE_ROWS=strict|patched|iommu.passthrough=1'
 	check "bench fails on a workload's nonzero exit" bench_must_fail failrc 'rand exited 1' BENCH_CMDLINE=wb.failrc=rand
+	check "bench fails when the guest's and QEMU's counts disagree" bench_must_fail gskew \
+		'guest and QEMU disagree on page-selective invalidations' BENCH_CMDLINE=wb.gskew=1
 	[ "$nfail" != "$_f" ] || touch "$_ok"
 }
 # <<< bench smoke test
 
-ALL_STAGES="tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix mutants bench"
+# >>> coverage check (scripts/coverage.sh, README.md "Coverage check"): on intel-iommu with
+# caching mode, the patched kernel's strict and lazy boots must pass; each saved case of
+# tests/fixtures/coverage/cases must give its result (a real trace passes, the same with one
+# descriptor removed fails with VIOLATION, removed from QEMU's side only with MISMATCH).
+# coverage_case NAME CONSOLE QEMUTRACE WANT: the check on the saved files; WANT "pass" or a text
+# its failure must print.
+coverage_case() {
+	_d=$ROOT/tests/fixtures/coverage _o=$C/coverage-$1.out _rc=0
+	sh "$ROOT/scripts/coverage.sh" --check "$_d/$2" "$_d/$3" >"$_o" 2>&1 || _rc=$?
+	if [ "$4" = pass ]; then
+		[ $_rc = 0 ] || die "failed, but must pass: $(tail -n 1 "$_o") ($_o)"
+		tail -n 1 "$_o"
+	else
+		[ $_rc != 0 ] || die "passed, but must fail with: $4 ($_o)"
+		grep -Fq -- "$4" "$_o" || die "failed, but without \"$4\": $(tail -n 1 "$_o") ($_o)"
+		echo "failed as it must: $(grep -F -m 1 -- "$4" "$_o")"
+	fi
+}
+
+stage_coverage() {
+	if [ -z "${built_x86_64:-}" ] && ! up_to_date x86_64; then
+		say FAIL "coverage intel-cm" "no up-to-date x86_64 patched kernel (the build stage did not build it)"
+		return
+	fi
+	# cached on the kernel, the guest's programs, the checker, the fixtures and WB_KEY
+	_ok=$C/ok/coverage-$(cat "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" "$ROOT"/guest/*.c "$ROOT"/scripts/coverage*.awk \
+		"$ROOT"/tests/fixtures/coverage/* | sha256sum | cut -c1-16)-$WB_KEY
+	if [ -f "$_ok" ]; then
+		say PASS "coverage intel-cm strict and lazy, and its fixtures (cached)"
+		return
+	fi
+	_f=$nfail
+	check "coverage intel-cm strict and lazy (patched)" sh "$ROOT/scripts/coverage.sh" strict lazy
+	while IFS='|' read -r _n _c _q _w <&3; do
+		case $_n in '' | '#'*) continue ;; esac
+		check "coverage fixture $_n: $([ "$_w" = pass ] && echo pass || echo "fails: ${_w%%:*}")" coverage_case "$_n" "$_c" "$_q" "$_w"
+	done 3<"$ROOT/tests/fixtures/coverage/cases"
+	[ "$nfail" != "$_f" ] || touch "$_ok"
+}
+# <<< coverage check
+
+ALL_STAGES="tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix mutants bench coverage"
 for s in ${STAGES:-$ALL_STAGES}; do
 	printf ' %s ' "$ALL_STAGES" | grep -q " $s " || die "STAGES: unknown stage $s (stages: $ALL_STAGES)"
 done
