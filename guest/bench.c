@@ -63,6 +63,7 @@
  *   @@ COVER begin                          @@ COVER end events=<n> lost=<n>
  *   @@ C <i> K <marker>                     @@ C <i> Q <qw0> <qw1> <qw2> <qw3>   (descriptor)
  *   @@ C <i> U <iova> <size> <unmapped>     @@ C <i> M <iova> <size> <n>
+ *   @@ C <i> F                              (a call of the driver's flush_iotlb_all)
  *
  * (hex without 0x; <i> is the event's index in the buffer; M merges n consecutive map events
  * of contiguous IOVA, as iommu_map_sg makes per segment, so the next index is <i> + n).
@@ -387,8 +388,12 @@ static void gtrace_dump(void)
 	FILE *f = fopen(TR "/trace", "r");
 	int i = 0, mn = 0, m0 = 0;
 	static char l[1024];
+	char lvl[64];
 	const char *a;
 
+	/* no kernel message on the console while it dumps: one would garble a line */
+	read_first("/proc/sys/kernel/printk", lvl, sizeof(lvl));
+	write_file("/proc/sys/kernel/printk", "1");
 	printf("@@ COVER begin\n");
 	while (f && fgets(l, sizeof(l), f)) {
 		unsigned long long iova, end, x, size, un;
@@ -411,6 +416,8 @@ static void gtrace_dump(void)
 			printf("@@ C %d Q %llx %llx %llx %llx\n", i++, q[0], q[1], q[2], q[3]);
 		} else if ((a = ev_args(l, "wbmark"))) {
 			printf("@@ C %d K %llu\n", i++, kv(a - 1, "val"));
+		} else if (ev_args(l, "wbfa")) {
+			printf("@@ C %d F\n", i++);
 		} else if (l[0] != '#' && l[0] != '\n') {
 			printf("@@ COVER error unparsed trace line: %s", l);
 		}
@@ -420,6 +427,10 @@ static void gtrace_dump(void)
 	if (f)
 		fclose(f);
 	printf("@@ COVER end events=%d lost=%llu\n", i, lost);
+	fflush(stdout);
+	lvl[strcspn(lvl, " \t")] = 0;
+	if (lvl[0])
+		write_file("/proc/sys/kernel/printk", lvl);
 }
 
 static const char *const works[] = { "dma4k", "dma64k", "rand", "seq" };

@@ -6,7 +6,8 @@
 #   single CPU recorded it: "@@ C <i> K <marker>" (the marker's config write), "M <iova>
 #   <size> <n>" (n consecutive iommu:map events of contiguous IOVA), "U <iova> <size>
 #   <unmapped>" (iommu:unmap), "Q <qw0> <qw1> <qw2> <qw3>" (intel_iommu:qi_submit: each
-#   descriptor the driver submitted), hex without 0x.
+#   descriptor the driver submitted), "F" (a call of intel_flush_iotlb_all: counted only), hex
+#   without 0x.
 # QEMUTRACE: QEMU's trace of the same boot (pci_cfg_write, vtd_inv_desc_iotlb_*, vtd_inv_qi_tail).
 # Checked from the guest's first marker to its last (the last run ends with 100 ms of idle,
 # so the flush queue's 10 ms timer has flushed):
@@ -65,13 +66,19 @@ file == 1 && /^@@ COVER end / { ended = 1; for (i = 3; i <= NF; i++) { split($i,
 file == 1 && /^@@ COVER error / { err("the guest's dump: " substr($0, 16)) }
 file == 1 && /^@@ BENCH error / { err("the guest: " substr($0, 16)) }
 file == 1 && $1 == "@@" && $2 == "C" {
+	# a line the console garbled (a kernel message written into it) is an error, not a number
+	w = $4 == "K" ? 5 : $4 == "M" || $4 == "U" ? 7 : $4 == "Q" ? 8 : $4 == "F" ? 4 : 0
+	bad = NF != w || $3 !~ /^[0-9]+$/
+	for (j = 5; j <= NF && !bad; j++) if (($4 == "K" || ($4 == "M" && j == 7)) ? $j !~ /^[0-9]+$/ : $j !~ /^[0-9a-f]+$/) bad = 1
+	if (bad) { err("console line " FNR ": malformed dump line: " $0); next }
 	i = $3 + 0
 	if (i != next_i && !gap) { err("the dump lost events " next_i ".." i - 1 " (console line " FNR ")"); gap = 1 }
 	n++; IDX[n] = i; T[n] = $4
-	if ($4 == "K") { A[n] = $5 + 0; next_i = i + 1; if (!firstk) firstk = n; lastk = n }
+	if ($4 == "K") { A[n] = $5 + 0; next_i = i + 1; if (!firstk) firstk = n; lastk = n; nfa_at_k = nfa }
 	else if ($4 == "M") { A[n] = hex($5); S[n] = hex($6); next_i = i + $7; nmapev += $7 }
 	else if ($4 == "U") { A[n] = hex($5); S[n] = hex($7); next_i = i + 1 }
 	else if ($4 == "Q") { K[n] = qkind($5, $6); next_i = i + 1; if (K[n] == "") nother++ }
+	else if ($4 == "F") { next_i = i + 1; if (firstk) nfa++ }
 	else err("console line " FNR ": unknown event " $4)
 	next
 }
@@ -174,7 +181,7 @@ END {
 	if (nerr > 20) print "coverage: ... " nerr - 20 " more errors"
 	summary = (n + 0) " guest events (" nmapev + 0 " maps as " nmap + 0 " lines, " nunmap + 0 " unmaps of " upages + 0 " pages), domain " (D0 != "" ? D0 : "-") \
 		", its invalidations: " ninv["P"] + 0 " page-selective (" ppages + 0 " pages), " ninv["D"] + 0 " domain-selective, " ninv["G"] + 0 " global; " \
-		ncmp + 0 " descriptors and markers compared with QEMU's (" bells + 0 " queue-tail writes)" (nother ? ", " nother " other descriptors" : "")
+		ncmp + 0 " descriptors and markers compared with QEMU's (" bells + 0 " queue-tail writes); " nfa_at_k + 0 " flush_iotlb_all calls" (nother ? ", " nother " other descriptors" : "")
 	if (nviol || nerr) {
 		print "coverage: FAIL: " (nviol ? nviol " VIOLATION(s)" : "") (nviol && nerr ? ", " : "") (nerr ? nerr " error(s)" : "") "; " summary
 		exit 1
