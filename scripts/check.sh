@@ -613,11 +613,12 @@ stage_bench() {
 		say FAIL "bench smoke" "no up-to-date x86_64 patched kernel (the build stage did not build it)"
 		return
 	fi
-	# cached on the kernel, the BENCH_* variables and WB_KEY
-	_ok=$C/ok/bench-$({ cat "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" "$B/obj/x86_64-patched-default/initramfs.cpio"
+	# cached on the kernel, the guest's programs, the plugin, the tables' awk, the BENCH_* variables and WB_KEY
+	_ok=$C/ok/bench-$({ cat "$B/obj/x86_64-patched-default/arch/x86/boot/bzImage" "$B/obj/x86_64-patched-default/initramfs.cpio" \
+		"$ROOT"/guest/*.c "$ROOT"/scripts/bench-plugin.c "$ROOT"/scripts/bench-stats.awk "$ROOT"/scripts/bench.gp
 		env | grep '^BENCH_' | sort; } | sha256sum | cut -c1-16)-$WB_KEY
 	if [ -f "$_ok" ]; then
-		say PASS "bench smoke and its three failures (cached)"
+		say PASS "bench smoke and its four failures (cached)"
 		return
 	fi
 	_f=$nfail
