@@ -53,8 +53,9 @@
  * it), dsi the same command for all pages (address 0x7ffffffffffff000 with S), gsi
  * INVALIDATE_IOMMU_ALL, cwait COMPLETION_WAIT. A setup failure prints "@@ BENCH error
  * gtrace: ..." (a kprobe that does not register names its function: inlined or absent).
- * wb.gskew=1 (a test hook of make bench's checks) adds 1 to psi: the host must then find that
- * the guest's and QEMU's counts disagree.
+ * Test hooks of make bench's checks: wb.gskew=1 adds 1 to psi (the host must then find that
+ * the guest's and QEMU's counts disagree); wb.gtsym=<function> puts the flush-all kprobe on
+ * that function instead (one that does not exist, or was inlined, must make the counts missing).
  *
  * With wb.cover=1 (scripts/coverage.sh), instead of the runs above: rand and seq once each
  * (wb.secs seconds, at most wb.ops reads if given), traced in one buffer with iommu:map and
@@ -87,6 +88,7 @@ static char gt_iommu[8];	/* guest-side tracing set up for this IOMMU: "vtd", "am
 static int io_ops;		/* wb.ops=: at most this many reads per ioload run (0: no limit) */
 static int cover;		/* wb.cover=1: the coverage pass only */
 static int gskew;		/* wb.gskew=1: a test hook: report one page-selective invalidation too many */
+static char gtsym[64];		/* wb.gtsym=: a test hook: the flush-all kprobe's function instead */
 
 static int write_file(const char *path, const char *s)
 {
@@ -263,7 +265,8 @@ static int gtrace_setup(int cover)
 	if (amd)
 		rc |= tr_write("kprobe_events", "p:wb/wbamd __iommu_queue_command_sync "
 			       "w0=+0(%si):x32 w1=+4(%si):x32 w2=+8(%si):x32 w3=+12(%si):x32\n", 1);
-	rc |= tr_write("kprobe_events", vtd ? "p:wb/wbfa intel_flush_iotlb_all\n" : "p:wb/wbfa amd_iommu_flush_iotlb_all\n", 1);
+	snprintf(s, sizeof(s), "p:wb/wbfa %s\n", gtsym[0] ? gtsym : vtd ? "intel_flush_iotlb_all" : "amd_iommu_flush_iotlb_all");
+	rc |= tr_write("kprobe_events", s, 1);
 	if (rc)
 		return -1;
 	snprintf(s, sizeof(s), "bus == %u && devfn == %u && reg == 64", bus, slot << 3 | fn);
@@ -490,6 +493,8 @@ int main(void)
 	io_ops = param(cmdline, "wb.ops=", 0);
 	cover = strstr(cmdline, "wb.cover=1") != NULL;
 	gskew = strstr(cmdline, "wb.gskew=1") != NULL;
+	if (strstr(cmdline, "wb.gtsym=") && sscanf(strstr(cmdline, "wb.gtsym=") + 9, "%63s", gtsym) != 1)
+		gtsym[0] = 0;
 
 	find_edu();
 	if (!edu[0]) {

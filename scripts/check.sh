@@ -618,7 +618,7 @@ stage_bench() {
 		"$ROOT"/guest/*.c "$ROOT"/scripts/bench-plugin.c "$ROOT"/scripts/bench-stats.awk "$ROOT"/scripts/bench.gp
 		env | grep '^BENCH_' | sort; } | sha256sum | cut -c1-16)-$WB_KEY
 	if [ -f "$_ok" ]; then
-		say PASS "bench smoke and its four failures (cached)"
+		say PASS "bench smoke and its five failures (cached)"
 		return
 	fi
 	_f=$nfail
@@ -630,6 +630,9 @@ stage_bench() {
 	check "bench fails on a workload's nonzero exit" bench_must_fail failrc 'rand exited 1' BENCH_CMDLINE=wb.failrc=rand
 	check "bench fails when the guest's and QEMU's counts disagree" bench_must_fail gskew \
 		'guest and QEMU disagree on page-selective invalidations' BENCH_CMDLINE=wb.gskew=1
+	check "bench fails when a guest-side kprobe does not register" bench_must_fail gtsym \
+		"no guest-side counts (guest/bench.c: gtrace: /sys/kernel/tracing/kprobe_events <- 'p:wb/wbfa wb_no_such_function'" \
+		BENCH_CMDLINE=wb.gtsym=wb_no_such_function
 	[ "$nfail" != "$_f" ] || touch "$_ok"
 }
 # <<< bench smoke test
