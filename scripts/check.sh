@@ -300,8 +300,10 @@ stage_mutants() {
 		set -- $(for m in $MUTANTS; do echo "$MUT/$m.patch"; done)
 	fi
 	_k=0 _sv=
-	# a kill is cached on the series' tree, the mutant, the matrix and WB_KEY
-	_key=$(git -C "$T" rev-parse "$SERIES^{tree}")-$(cat "$ROOT/scenarios/matrix" | sha256sum | cut -c1-12)-$WB_KEY
+	# a kill is cached on the series' tree, the mutant, what its check reads (the matrix, the
+	# guest programs, the coverage checker) and WB_KEY
+	_key=$(git -C "$T" rev-parse "$SERIES^{tree}")-$(cat "$ROOT/scenarios/matrix" "$ROOT"/guest/*.c \
+		"$ROOT"/scripts/coverage*.awk | sha256sum | cut -c1-12)-$WB_KEY
 	for m in "$@"; do
 		_mn=$(basename "$m" .patch)
 		_ok=$C/ok/mutant-$_mn-$(sha256sum <"$m" | cut -c1-12)-$_key
