@@ -646,7 +646,7 @@ stage_bench() {
 # coverage_case NAME CONSOLE QEMUTRACE WANT: the check on the saved files; WANT "pass" or a text
 # its failure must print.
 coverage_case() {
-	_d=$ROOT/tests/fixtures/coverage _o=$C/coverage-$1.out _rc=0
+	_d=$C/coverage-fixtures _o=$C/coverage-$1.out _rc=0
 	sh "$ROOT/scripts/coverage.sh" --check "$_d/$2" "$_d/$3" >"$_o" 2>&1 || _rc=$?
 	if [ "$4" = pass ]; then
 		[ $_rc = 0 ] || die "failed, but must pass: $(tail -n 1 "$_o") ($_o)"
@@ -656,6 +656,20 @@ coverage_case() {
 		grep -Fq -- "$4" "$_o" || die "failed, but without \"$4\": $(tail -n 1 "$_o") ($_o)"
 		echo "failed as it must: $(grep -F -m 1 -- "$4" "$_o")"
 	fi
+}
+
+# coverage_fixtures: the saved real inputs into $C/coverage-fixtures, and the broken ones made from
+# them (tests/fixtures/coverage/README.md): a descriptor removed, a console line garbled.
+coverage_fixtures() {
+	_d=$C/coverage-fixtures
+	rm -rf "$_d" && mkdir -p "$_d" && cp "$ROOT"/tests/fixtures/coverage/*.console "$ROOT"/tests/fixtures/coverage/*.qemu "$_d/"
+	for _b in lazy-ps lazy-v2; do
+		awk -v drop=26 -v from=both -v out="$_d/$_b-drop26" -f "$ROOT/scripts/coverage-doctor.awk" \
+			"$_d/$_b.console" "$_d/$_b.qemu" || die "coverage-doctor.awk failed on $_b"
+	done
+	awk '/^@@ C 21 U /{ $0 = $0 "[    4.013435] random: crng init done" } 1' "$_d/lazy-ps.console" \
+		>"$_d/lazy-ps-garbled.console" || die "cannot garble lazy-ps.console"
+	echo "lazy-ps-drop26, lazy-v2-drop26 (event 26 removed), lazy-ps-garbled"
 }
 
 stage_coverage() {
@@ -672,6 +686,7 @@ stage_coverage() {
 	fi
 	_f=$nfail
 	check "coverage intel-cm strict and lazy (patched)" sh "$ROOT/scripts/coverage.sh" strict lazy
+	check "coverage fixtures: the broken inputs made from the real ones" coverage_fixtures
 	while IFS='|' read -r _n _c _q _w <&3; do
 		case $_n in '' | '#'*) continue ;; esac
 		check "coverage fixture $_n: $([ "$_w" = pass ] && echo pass || echo "fails: ${_w%%:*}")" coverage_case "$_n" "$_c" "$_q" "$_w"
