@@ -2,7 +2,8 @@
 # Boot one scenario under QEMU and print its result lines (README.md, "Result lines").
 # Inputs (environment): KARCH VARIANT KCONFIG_DEFAULT (which built kernel), PLATFORM (row of
 #   scripts/qemu.sh), PLATFORM_OPTS, CMDLINE (extra kernel parameters), SCENARIO (log name;
-#   default built from the inputs), TIMEOUT (seconds, default 120), CONSOLE=1 to also show the console.
+#   default built from the inputs), TIMEOUT (seconds, default 120), CONSOLE=1 to also show the console,
+#   OBJ (the kernel's O= dir; default build/obj/KARCH-VARIANT-KCONFIG_DEFAULT).
 # Output: build/logs/<scenario>.log (console), .cmd (the QEMU command). Exit 1 unless the
 #   guest reached "@@ DONE" with no panic, timeout or failed KTAP.
 set -eu
@@ -12,7 +13,7 @@ set -eu
 KARCH=${KARCH:-x86_64} VARIANT=${VARIANT:-stock} KCONFIG_DEFAULT=${KCONFIG_DEFAULT:-default}
 PLATFORM=${PLATFORM:-none} PLATFORM_OPTS=${PLATFORM_OPTS:-} CMDLINE=${CMDLINE:-} TIMEOUT=${TIMEOUT:-120}
 arch_vars "$KARCH"
-OBJ=$B/obj/$KARCH-$VARIANT-$KCONFIG_DEFAULT
+OBJ=${OBJ:-$B/obj/$KARCH-$VARIANT-$KCONFIG_DEFAULT}
 SCENARIO=${SCENARIO:-$(echo "$KARCH-$VARIANT-$KCONFIG_DEFAULT-$PLATFORM${PLATFORM_OPTS:+-$PLATFORM_OPTS}${CMDLINE:+-$CMDLINE}" | tr ' /' '+_')}
 LOG=$B/logs/$SCENARIO.log
 [ -f "$OBJ/$IMAGE" ] && [ -f "$OBJ/initramfs.cpio" ] ||

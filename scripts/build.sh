@@ -3,7 +3,7 @@
 # Inputs (environment): KARCH=x86_64|arm64 VARIANT=stock|v2|patched KCONFIG_DEFAULT=default|passthrough|strict|lazy
 #   SRC=<tree> and OBJ=<dir> override the tree and the O= dir (per-patch builds use them);
 #   TARGETS="drivers/iommu/ ..." builds only those objects/dirs (no image, guest or initramfs);
-#   KUNIT=auto|0|1 (see fragments); W=1 passes W=1 to make, C=1 passes C=1 (sparse);
+#   KUNIT=auto|0|1|framework (see fragments); W=1 passes W=1 to make, C=1 passes C=1 (sparse);
 #   SELFTESTS="iommu/<prog> ..." kselftest programs for /selftests, built from the tree
 #   SELFTEST_SRC (default build/linux, the series: the stock kernel is tested with the same program).
 # ONLY=initramfs: only the guest programs and the initramfs of an already built kernel.
@@ -17,6 +17,7 @@ set -eu
 KARCH=${KARCH:-x86_64} VARIANT=${VARIANT:-stock} KCONFIG_DEFAULT=${KCONFIG_DEFAULT:-default}
 TARGETS=${TARGETS:-} W=${W:-} C=${C:-} SELFTESTS=${SELFTESTS:-} KUNIT=${KUNIT:-auto}
 arch_vars "$KARCH"
+case $KUNIT in auto | 0 | 1 | framework) ;; *) die "KUNIT=$KUNIT: auto, 0, 1 or framework" ;; esac
 NAME=$KARCH-$VARIANT-$KCONFIG_DEFAULT
 SRC=${SRC:-$(tree_of "$VARIANT")}
 SELFTEST_SRC=${SELFTEST_SRC:-$B/linux}
@@ -49,11 +50,12 @@ kmake() {
 # when KUNIT=1, or with KUNIT=auto for VARIANT=patched or v2 once the series has commits; a stock
 # build then has kunit-framework.config (KUnit built in, off at boot), so that the two kernels
 # compile alike (CONFIG_KUNIT adds a field to task_struct) and share their unchanged objects.
+# KUNIT=framework asks for kunit-framework.config (make check's build of a commit before the suite).
 fragments() {
 	echo "$ROOT/configs/common.config" "$ROOT/configs/$KARCH.config" "$ROOT/configs/$KCONFIG_DEFAULT.config"
 	if [ "$KUNIT" = 1 ] || { [ "$KUNIT" = auto ] && { [ "$VARIANT" = patched ] || [ "$VARIANT" = v2 ]; } && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
 		echo "$ROOT/configs/kunit.config"
-	elif [ "$KUNIT" = auto ] && [ "$(series_commits "$SRC")" -gt 0 ]; then
+	elif [ "$KUNIT" = framework ] || { [ "$KUNIT" = auto ] && [ "$(series_commits "$SRC")" -gt 0 ]; }; then
 		echo "$ROOT/configs/kunit-framework.config"
 	fi
 }
@@ -165,20 +167,44 @@ steps_estimate() {
 	cat "$B"/obj/"$KARCH"-*/wb-steps 2>/dev/null | sort -n | tail -n 1 | grep . || echo 0
 }
 
-# seed: start a new objdir <name>-KCONFIG_DEFAULT (not default) as a copy of <name>-default of the
-# same tree (x86_64-passthrough from x86_64-default) once that holds a kernel (under its lock): kbuild
-# then recompiles only what the other config changes (fixdep records the CONFIG_ symbols each
-# object depends on), instead of every file through ccache's slower preprocessor mode. The same
-# tree only: its files are what those objects were built from, or newer. objtool's build records
-# absolute paths (tools/objtool/.*.cmd): rewritten to the copy's, or objtool, and with it every
-# object, would be rebuilt.
+# seed: start an empty objdir as a copy of one that holds a kernel of a near config or tree, under
+# its lock: kbuild then recompiles only what differs (fixdep records the CONFIG_ symbols and the
+# files each object depends on), instead of every file through ccache's slower preprocessor mode.
+#   - <name>-KCONFIG_DEFAULT (not default) from <name>-default of the same tree (x86_64-passthrough
+#     from x86_64-default): its files are what those objects were built from, or newer.
+#   - an objdir <KARCH>-default from <KARCH>-default of another tree of build/linux (the stock
+#     kernel from the patched one) whose kernel is newer than every file of its tree. The files
+#     that differ between the two trees (git diff of this tree against the other's commit, and
+#     the other's uncommitted changes; tracked files) are then touched here, so that make
+#     rebuilds them and what depends on them, whatever their times.
+# objtool's build records absolute paths (tools/objtool/.*.cmd): rewritten to the copy's, or
+# objtool, and with it every object, would be rebuilt.
 seed() {
-	_from=$(realpath "$SRC")/wb-obj-${_n%-"$KCONFIG_DEFAULT"}-default _to=$(realpath "$OBJ")
-	[ "$KCONFIG_DEFAULT" != default ] && [ "${_n%-"$KCONFIG_DEFAULT"}" != "$_n" ] && [ -f "$_from/$IMAGE" ] &&
-		[ "$(ls -A "$_to")" = .wb-lock ] || return 0
+	_to=$(realpath "$OBJ") _from= _tree=
+	[ "$(ls -A "$_to")" = .wb-lock ] || return 0
+	if [ "$KCONFIG_DEFAULT" != default ] && [ "${_n%-"$KCONFIG_DEFAULT"}" != "$_n" ]; then
+		_from=$(realpath "$SRC")/wb-obj-${_n%-"$KCONFIG_DEFAULT"}-default
+		[ -f "$_from/$IMAGE" ] || return 0
+	elif [ "$_n" = "$KARCH-default" ]; then
+		for _t in "$B/linux" "$B/linux-stock" "$B/linux-v2"; do
+			[ "$(realpath "$_t")" != "$(realpath "$SRC")" ] && [ -f "$_t/wb-obj-$_n/$IMAGE" ] || continue
+			[ -z "$(find "$_t" -path "$_t/wb-obj-*" -prune -o -path "$_t/.git" -prune -o \
+				-newer "$_t/wb-obj-$_n/$IMAGE" -type f -print -quit)" ] || continue
+			_from=$(realpath "$_t/wb-obj-$_n") _tree=$_t
+			break
+		done
+		[ -n "$_from" ] || return 0
+	else
+		return 0
+	fi
 	log build "$NAME: starting from a copy of $_from"
 	flock "$_from/.wb-lock" cp -a "$_from/." "$_to/"
 	[ ! -d "$_to/tools" ] || find "$_to/tools" -name '.*.cmd' -exec sed -i "s|$_from/|$_to/|g" {} +
+	[ -n "$_tree" ] || return 0
+	{
+		git -C "$SRC" diff --name-only "$(git -C "$_tree" rev-parse HEAD)"
+		git -C "$_tree" diff --name-only HEAD
+	} | sort -u | (cd "$SRC" && while read -r _f; do [ ! -f "$_f" ] || touch "$_f"; done)
 }
 
 # kmake_ended ARGS...: kmake ARGS, then stop the progress loop ($_pp) and clear its line on the

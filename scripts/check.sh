@@ -3,7 +3,7 @@
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
-# stages (default: tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix bench).
+# stages (default: tree parser checkpatch kerneldoc bisect w1 sparse build robot boot matrix mutants bench coverage).
 # SERIES=<rev> checks that revision of build/linux instead of branch series (stages that read git).
 # MUTANTS="06-precedence-reversed ..." runs only those of tests/mutants/ in the mutants stage.
 set -eu
@@ -127,46 +127,101 @@ maintainers_cover() {
 	done
 }
 
-# build_commit COMMIT OKFILE [KUNIT]: build drivers/iommu/ and the dirs of touched .c files at COMMIT in
-# build/linux-bisect on x86_64 (with the KUnit suite once the commit has it), drivers/iommu/ on arm64
-# with CONFIG_KUNIT=n, and on s390 (as the robot stage configures it) when COMMIT touches s390's files.
-build_commit() {
+# BISX: the x86_64 kernel of build/linux-bisect: one O= dir that each commit's build, its KUnit
+# boot and the mutants rebuild incrementally. Its config is the patched guest kernel's
+# (configs/ + kunit.config), so that the build stage's kernel of build/linux is ccache's.
+BISX=$B/obj/bisect-x86_64
+
+# has_suite COMMIT: COMMIT has the KUnit suite of the series.
+has_suite() {
+	git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu
+}
+
+# build_x86 COMMIT: check COMMIT out in build/linux-bisect and build the whole x86_64 kernel, its
+# guest programs and initramfs in BISX: with the KUnit suite once COMMIT has it, else with the
+# framework alone (kunit-framework.config: the same task_struct, so that each commit recompiles
+# only what it changed). BISX/wb-at then names COMMIT.
+build_x86() {
 	git -C "$BIS" checkout -q --detach "$1"
-	dirs=$(git -C "$T" diff --name-only "$1~1" "$1" -- '*.c' | grep -Ev '^(tools|Documentation|samples)/|^arch/[^x]' |
-		sed 's|/[^/]*$|/|' | sort -u | grep -v '^drivers/iommu/' || true)
-	kunit=${3:-0}
-	[ -n "${3:-}" ] || ! git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu || kunit=1
-	# shellcheck disable=SC2086
-	SRC=$BIS OBJ=$B/obj/bisect-x86_64 KARCH=x86_64 VARIANT=patched KUNIT=$kunit TARGETS="drivers/iommu/ $(echo $dirs)" \
-		sh "$ROOT/scripts/build.sh"
-	# arm64 with KUnit off (Debian's config): VISIBLE_IF_KUNIT helpers are static there
-	SRC=$BIS OBJ=$B/obj/bisect-arm64 KARCH=arm64 VARIANT=patched KUNIT=0 TARGETS=drivers/iommu/ \
-		sh "$ROOT/scripts/build.sh"
+	rm -f "$BISX/wb-at"
+	_ku=framework
+	! has_suite "$1" || _ku=1
+	SRC=$BIS OBJ=$BISX KARCH=x86_64 VARIANT=patched KCONFIG_DEFAULT=default KUNIT=$_ku sh "$ROOT/scripts/build.sh"
+	echo "$1" >"$BISX/wb-at"
+}
+
+# build_commit COMMIT OKFILE: build COMMIT in build/linux-bisect: the whole x86_64 kernel
+# (build_x86), drivers/iommu/ on arm64 with CONFIG_KUNIT=n (Debian's config: the VISIBLE_IF_KUNIT
+# helpers are static there), and s390 (as the robot stage configures it) when COMMIT touches
+# s390's files. A commit that touches an arch/ no build covers fails.
+build_commit() {
 	for a in $(git -C "$T" diff --name-only "$1~1" "$1" | sed -n 's|^arch/\([^/]*\)/.*|\1|p' | sort -u); do
 		case $a in x86 | arm64 | s390) ;; *) die "the commit touches arch/$a/, which no per-commit build covers" ;; esac
 	done
+	build_x86 "$1"
+	SRC=$BIS OBJ=$B/obj/bisect-arm64 KARCH=arm64 VARIANT=patched KUNIT=0 TARGETS=drivers/iommu/ \
+		sh "$ROOT/scripts/build.sh"
 	if git -C "$T" diff --name-only "$1~1" "$1" | grep -q 's390'; then
 		ROBOT_AT=$1 robot bisect-s390 s390 S390_IOMMU=y
 	fi
 	touch "$2"
 }
 
-# each_commit KEY LABEL FUNC [PATH]: for each commit of the series (only those that hold PATH,
-# when given), "check 'LABEL <patch>' FUNC COMMIT OKFILE", unless OKFILE ($C/ok/KEY-<tree id>-$WB_KEY)
-# shows that the same tree passed before. FUNC touches OKFILE when it passes.
+# kunit_boot LOG RESULT: boot the kernel of BISX on intel-iommu with caching mode, the console in
+# build/logs/LOG.log, parse.sh's result lines in RESULT. Returns boot.sh's exit code.
+kunit_boot() {
+	OBJ=$BISX KARCH=x86_64 PLATFORM=intel-iommu PLATFORM_OPTS=caching-mode=on CMDLINE='' CONSOLE='' \
+		SCENARIO=$1 sh "$ROOT/scripts/boot.sh" >"$2"
+}
+
+# kunit_at COMMIT OKFILE: COMMIT's kernel (built in BISX unless it holds COMMIT already) boots
+# without a bad line and its KUnit suite passes: KTAP on the console, read by kunit.py parse.
+# Where COMMIT changes drivers/iommu/.kunitconfig or a Kconfig under drivers/iommu/, kunit.py
+# config must also take every option of the .kunitconfig, as "kunit.py run
+# --kunitconfig=drivers/iommu --arch=x86_64" configures its own kernel.
+kunit_at() {
+	[ "$(cat "$BISX/wb-at" 2>/dev/null)" = "$1" ] || build_x86 "$1"
+	if git -C "$T" diff --name-only "$1~1" "$1" -- drivers/iommu/.kunitconfig 'drivers/iommu/Kconfig*' | grep -q .; then
+		rm -rf "$B/obj/kunit-x86_64"
+		(cd "$BIS" && python3 -B tools/testing/kunit/kunit.py config --kunitconfig=drivers/iommu --arch=x86_64 \
+			--build_dir="$B/obj/kunit-x86_64") >"$2.kunitpy" 2>&1 ||
+			die "kunit.py config --kunitconfig=drivers/iommu failed: $(grep -m 1 -i 'error' "$2.kunitpy" || tail -n 1 "$2.kunitpy")"
+		echo "kunit.py config --kunitconfig=drivers/iommu: every option took"
+	fi
+	kunit_boot kunit-at "$2.result" || true
+	grep -qx 'status ok' "$2.result" || die "the boot did not complete: $(sed -n 's/^status //p' "$2.result") (log: build/logs/kunit-at.log)"
+	! grep -q '^bad ' "$2.result" || die "badness on the console: $(grep '^bad ' "$2.result" | head -n 1 | cut -c5-)"
+	k=$(grep '^kunit' "$2.result" | head -n 1)
+	case $k in
+	"kunit rc=0 "*) ;;
+	"kunit none") die "no KTAP on the console (CONFIG_IOMMU_DMA_POLICY_KUNIT_TEST not built in?)" ;;
+	*) die "$k; failed: $(sed -n 's/^kunit failed [A-Z]* //p' "$2.result" | paste -sd' ' -)" ;;
+	esac
+	touch "$2"
+	echo "$k"
+}
+
+# each_commit: for each commit of the series, "build <patch>" (build_commit) and, once the commit
+# has the suite, "KUnit at <patch>" (kunit_at), each unless $C/ok/<build|kunit>-<tree id>-$WB_KEY
+# shows that the same tree passed before.
 each_commit() {
 	[ -d "$BIS" ] || git -C "$T" worktree add -q --detach "$BIS" refs/tags/base
 	i=0
 	for c in $(commits); do
 		i=$((i + 1))
-		[ -z "${4:-}" ] || git -C "$T" cat-file -e "$c:$4" 2>/dev/null || continue
 		n=$(patch_name "$c" $i)
-		key=$C/ok/$1-$(git -C "$T" rev-parse "$c^{tree}")-$WB_KEY
-		if [ -f "$key" ]; then
-			say PASS "$2 $n (cached)"
-		else
-			check "$2 $n" "$3" "$c" "$key"
-		fi
+		tree=$(git -C "$T" rev-parse "$c^{tree}")
+		for k in build kunit; do
+			[ $k = build ] || has_suite "$c" || continue
+			key=$C/ok/$k-$tree-$WB_KEY
+			if [ -f "$key" ]; then
+				say PASS "$([ $k = build ] && echo build || echo 'KUnit at') $n (cached)"
+			elif [ $k = build ]; then
+				check "build $n" build_commit "$c" "$key"
+			else
+				check "KUnit at $n" kunit_at "$c" "$key"
+			fi
+		done
 	done
 }
 
@@ -175,43 +230,7 @@ stage_bisect() {
 		say N/A "build each patch" "the series has no commits"
 		return
 	fi
-	each_commit build build build_commit
-	# The VISIBLE_IF_KUNIT helpers must also build with CONFIG_KUNIT=n.
-	c=$(git -C "$T" rev-parse "$SERIES")
-	key=$C/ok/nokunit-$(git -C "$T" rev-parse "$SERIES^{tree}")-$WB_KEY
-	if [ -f "$key" ]; then
-		say PASS "build series without KUnit (cached)"
-	else
-		check "build series without KUnit" build_commit "$c" "$key" 0
-	fi
-}
-
-# kunit_run LOG: run the series' KUnit suite (drivers/iommu/.kunitconfig) with kunit.py on what is
-# checked out in build/linux-bisect, x86_64 under QEMU; kunit.py's output in LOG. Returns its
-# exit code; sets summary (its last "Testing complete" or error line).
-kunit_run() {
-	rc=0
-	(cd "$BIS" && python3 -B tools/testing/kunit/kunit.py run --kunitconfig=drivers/iommu --arch=x86_64 \
-		--build_dir="$B/obj/kunit-x86_64" --jobs="$(nproc)" --make_options CC="ccache gcc") >"$1" 2>&1 || rc=$?
-	summary=$(grep -E 'Testing complete|ERROR|make: \*\*\*' "$1" | tail -n 1 | sed 's/^\[[0-9:]*\] //')
-	return $rc
-}
-
-# kunit_at COMMIT OKFILE: the series' KUnit suite passes at COMMIT (checked out in build/linux-bisect).
-kunit_at() {
-	git -C "$BIS" checkout -q --detach "$1"
-	kunit_run "$2.log" ||
-		die "kunit.py run failed: ${summary:-see $2.log}; failed: $(grep -E '\[FAILED\]' "$2.log" | sed 's/^.*\[FAILED\] //' | paste -sd' ' -)"
-	touch "$2"
-	echo "$summary"
-}
-
-stage_kunit() {
-	if [ -z "$(commits)" ]; then
-		say N/A "kunit.py" "the series has no commits"
-		return
-	fi
-	each_commit kunit "kunit.py at" kunit_at drivers/iommu/.kunitconfig
+	each_commit
 }
 
 # Mutants (tests/mutants/*.patch): small patches to the series' tip, each with a header
@@ -221,8 +240,9 @@ stage_kunit() {
 #                                      with a mismatch line that contains TEXT
 #   # Killed by: coverage intel-cm: TEXT   scripts/coverage.sh lazy (intel-iommu,caching-mode=on,
 #                                      iommu.strict=0) on the mutant kernel must fail, printing TEXT
-# A KUnit mutant needs no boot; a matrix mutant builds one kernel (build/obj/<arch>-mutant-<kconfig>,
-# incremental: only what the mutant and its undoing touched is recompiled) and boots that row.
+# A KUnit mutant rebuilds BISX (incremental: what the mutant and its undoing touched) and boots it
+# once, as the bisect stage's KUnit check does; a matrix mutant builds one kernel
+# (build/obj/<arch>-mutant-<kconfig>, incremental too) and boots that row.
 MUT=$ROOT/tests/mutants
 
 # unmutate: undo the mutant that an interrupted run left applied in build/linux-bisect, if any.
@@ -246,12 +266,17 @@ mutant_killed() {
 	"kunit "*)
 		t=${by#kunit }
 		rc=0
-		kunit_run "$C/mutant-kunit.log" || rc=$?
+		rm -f "$BISX/wb-at"
+		SRC=$BIS OBJ=$BISX KARCH=x86_64 VARIANT=patched KCONFIG_DEFAULT=default KUNIT=1 sh "$ROOT/scripts/build.sh" || rc=$?
 		unmutate
-		[ $rc != 0 ] || die "survived: KUnit passed (${summary:-see $C/mutant-kunit.log})"
-		grep -qE "\[FAILED\] $t\$" "$C/mutant-kunit.log" ||
-			die "survived: KUnit failed, but not in $t (${summary:-see $C/mutant-kunit.log})"
-		echo "killed by KUnit, failed: $(sed -n 's/^.*\[FAILED\] \([a-z0-9_]*\)$/\1/p' "$C/mutant-kunit.log" | paste -sd' ' -)"
+		[ $rc = 0 ] || die "the mutant kernel did not build"
+		rc=0
+		kunit_boot mutant-kunit "$C/mutant-kunit.result" || rc=$?
+		_k=$(grep '^kunit' "$C/mutant-kunit.result" | head -n 1)
+		[ $rc != 0 ] || die "survived: the boot passed (${_k:-no kunit line})"
+		grep -qx "kunit failed [A-Z]* $t" "$C/mutant-kunit.result" ||
+			die "survived: the boot failed, but KUnit not in $t ($(sed -n 's/^status //p' "$C/mutant-kunit.result"), ${_k:-no kunit line}; log: build/logs/mutant-kunit.log)"
+		echo "killed by KUnit, failed: $(sed -n 's/^kunit failed [A-Z]* //p' "$C/mutant-kunit.result" | paste -sd' ' -)"
 		;;
 	"matrix "*)
 		r=${by#matrix } && r=${r%%:*} want=${by#*: }
@@ -483,6 +508,15 @@ robot() {
 	obj_dir "$BIS" "$o"
 	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
+		# A new O= dir starts as a copy of BISX (the same tree: what its sources changed since, make
+		# rebuilds; objtool's absolute paths rewritten), so that only what the config change touches
+		# is recompiled; the series' own files are recompiled anyway, for their warnings.
+		if [ ! -f "$o/.config" ] && [ -f "$BISX/arch/x86/boot/bzImage" ]; then
+			flock "$BISX/.wb-lock" cp -a "$(realpath "$BISX")/." "$o/"
+			find "$o/tools" -name '.*.cmd' -exec sed -i "s|$(realpath "$BISX")/|$(realpath "$o")/|g" {} +
+			rm -f "$o/wb-at"
+		fi
+		for f in $(git -C "$T" diff --name-only refs/tags/base "$at" -- '*.c'); do rm -f "$o/${f%.c}.o"; done
 		cp "$B/obj/x86_64-patched-default/.config" "$o/.config"
 	else
 		km tinyconfig >"$o/wb-config.log" 2>&1 || die "s390 tinyconfig failed ($o/wb-config.log)"
@@ -514,6 +548,8 @@ stage_robot() {
 		check "robot x86_64 INTEL_IOMMU=n" robot no-intel x86_64 INTEL_IOMMU=n AMD_IOMMU=y
 		check "robot x86_64 AMD_IOMMU=n" robot no-amd x86_64 AMD_IOMMU=n INTEL_IOMMU=y
 		check "robot x86_64 IOMMU_SUPPORT=n" robot no-iommu x86_64 IOMMU_SUPPORT=n
+		# the VISIBLE_IF_KUNIT helpers are static without KUnit: they must build (unused) there too
+		check "robot x86_64 KUNIT=n" robot no-kunit x86_64 KUNIT=n
 	fi
 	check "robot s390 S390_IOMMU=y" robot s390 s390 S390_IOMMU=y
 }
@@ -695,7 +731,7 @@ stage_coverage() {
 }
 # <<< coverage check
 
-ALL_STAGES="tree parser checkpatch kerneldoc bisect kunit w1 sparse build robot boot matrix mutants bench coverage"
+ALL_STAGES="tree parser checkpatch kerneldoc bisect w1 sparse build robot boot matrix mutants bench coverage"
 for s in ${STAGES:-$ALL_STAGES}; do
 	printf ' %s ' "$ALL_STAGES" | grep -q " $s " || die "STAGES: unknown stage $s (stages: $ALL_STAGES)"
 done

@@ -167,7 +167,7 @@ boot_one() {
 		KARCH=$2 VARIANT=$6 KCONFIG_DEFAULT=$3 PLATFORM=${4%%,*} PLATFORM_OPTS=$_opts \
 			CMDLINE=$_cmd SCENARIO=matrix-$1-$6 CONSOLE='' TIMEOUT=$TIMEOUT \
 			sh "$ROOT/scripts/boot.sh" >/dev/null 2>&1 </dev/null || true
-		_s=$(sh "$ROOT/scripts/parse.sh" "$_lg" 2>/dev/null | sed -n 's/^status //p') || true
+		_s=$(parsed "$_lg" | sed -n 's/^status //p')
 		if [ "$_s" = ok ] || [ "$try" = 2 ]; then
 			break
 		fi
@@ -206,6 +206,18 @@ boot_all() {
 	wait
 }
 
+# parsed LOG: print parse.sh's result lines of LOG. For a log under build/, they are kept in
+# LOG.parsed and read from there while it is newer than LOG and than scripts/parse.sh (the
+# flip checks read every console four more times).
+parsed() {
+	case $1 in "$B"/*) ;; *) sh "$ROOT/scripts/parse.sh" "$1" 2>/dev/null || true; return 0 ;; esac
+	if ! [ "$1.parsed" -nt "$1" ] || ! [ "$1.parsed" -nt "$ROOT/scripts/parse.sh" ]; then
+		{ sh "$ROOT/scripts/parse.sh" "$1" 2>/dev/null || true; } >"$1.parsed.new"
+		mv "$1.parsed.new" "$1.parsed"
+	fi
+	cat "$1.parsed"
+}
+
 # observe LOG: parse LOG into $TMP/p (its policy-log lines in $TMP/pl) and set: status,
 # outcome (virtio-blk groups' types, or "none"), st_res (the selftest's result: pass, skip when
 # every test skipped, fail, or "-" if it did not run; the harness exits 0 when all tests skip, so
@@ -215,7 +227,7 @@ observe() {
 	: >"$TMP/p"
 	: >"$TMP/pl"
 	[ -f "$1" ] || return 0
-	sh "$ROOT/scripts/parse.sh" "$1" >"$TMP/p" 2>/dev/null || true
+	parsed "$1" >"$TMP/p"
 	sed -n 's/^policy-log //p' "$TMP/p" >"$TMP/pl"
 	status=$(sed -n 's/^status //p' "$TMP/p")
 	status=${status:-unparsed}
