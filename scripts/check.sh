@@ -132,6 +132,18 @@ maintainers_cover() {
 # (configs/ + kunit.config), so that the build stage's kernel of build/linux is ccache's.
 BISX=$B/obj/bisect-x86_64
 
+# from_bisx DIR: make DIR an O= dir of build/linux-bisect (lib.sh's obj_dir) and, when it is new and
+# BISX holds a kernel, start it as a copy of BISX: the same tree, so make rebuilds what its sources
+# changed since, and a config change recompiles only what it touches (objtool's absolute paths
+# rewritten, or objtool and every object would be rebuilt). For the robot and mutant builds.
+from_bisx() {
+	obj_dir "$BIS" "$1"
+	[ ! -f "$1/.config" ] && [ -f "$BISX/arch/x86/boot/bzImage" ] || return 0
+	flock "$BISX/.wb-lock" cp -a "$(realpath "$BISX")/." "$1/"
+	find "$1/tools" -name '.*.cmd' -exec sed -i "s|$(realpath "$BISX")/|$(realpath "$1")/|g" {} +
+	rm -f "$1/wb-at"
+}
+
 # has_suite COMMIT: COMMIT has the KUnit suite of the series.
 has_suite() {
 	git -C "$T" grep -q 'config IOMMU_DMA_POLICY_KUNIT_TEST' "$1" -- drivers/iommu
@@ -283,6 +295,7 @@ mutant_killed() {
 		ak=$(sed 's/[[:space:]]#.*$//' "$ROOT/scenarios/matrix" | awk -v r="$r" '$1 == r { print $2, $3 }')
 		[ -n "$ak" ] || { unmutate; die "no row $r in scenarios/matrix"; }
 		rc=0
+		[ "${ak% *}" != x86_64 ] || from_bisx "$B/obj/x86_64-mutant-${ak#* }"
 		KARCH=${ak% *} VARIANT=patched KCONFIG_DEFAULT=${ak#* } SRC=$BIS OBJ=$B/obj/${ak% *}-mutant-${ak#* } SELFTESTS=iommu/iommu_dma_policy \
 			sh "$ROOT/scripts/build.sh" || rc=$?
 		unmutate
@@ -298,6 +311,7 @@ mutant_killed() {
 		r=${by#coverage } && r=${r%%:*} want=${by#*: }
 		[ "$r" = intel-cm ] || { unmutate; die "Killed by: $by: the coverage check runs on intel-cm only"; }
 		rc=0
+		from_bisx "$B/obj/x86_64-mutant-default"
 		KARCH=x86_64 VARIANT=patched KCONFIG_DEFAULT=default SRC=$BIS OBJ=$B/obj/x86_64-mutant-default SELFTESTS=iommu/iommu_dma_policy \
 			sh "$ROOT/scripts/build.sh" || rc=$?
 		unmutate
@@ -508,14 +522,9 @@ robot() {
 	obj_dir "$BIS" "$o"
 	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
-		# A new O= dir starts as a copy of BISX (the same tree: what its sources changed since, make
-		# rebuilds; objtool's absolute paths rewritten), so that only what the config change touches
-		# is recompiled; the series' own files are recompiled anyway, for their warnings.
-		if [ ! -f "$o/.config" ] && [ -f "$BISX/arch/x86/boot/bzImage" ]; then
-			flock "$BISX/.wb-lock" cp -a "$(realpath "$BISX")/." "$o/"
-			find "$o/tools" -name '.*.cmd' -exec sed -i "s|$(realpath "$BISX")/|$(realpath "$o")/|g" {} +
-			rm -f "$o/wb-at"
-		fi
+		# from a copy of BISX: only what the config change touches is recompiled, and the series'
+		# own files anyway, for their warnings
+		from_bisx "$o"
 		for f in $(git -C "$T" diff --name-only refs/tags/base "$at" -- '*.c'); do rm -f "$o/${f%.c}.o"; done
 		cp "$B/obj/x86_64-patched-default/.config" "$o/.config"
 	else
