@@ -242,6 +242,13 @@ stage_bisect() {
 		say N/A "build each patch" "the series has no commits"
 		return
 	fi
+	# A new BISX builds the series' tip first: every object then also has a ccache entry made with
+	# the tip's config (the suite's), which the build stage's kernel of build/linux finds in direct
+	# mode; built from the first commit (the framework's config), the objects that no commit
+	# recompiles would be found only by preprocessing them (200 s instead of 50).
+	if [ ! -f "$BISX/arch/x86/boot/bzImage" ]; then
+		check "build the series' tip first (x86_64, build/obj/bisect-x86_64)" build_x86 "$(git -C "$T" rev-parse "$SERIES")"
+	fi
 	each_commit
 }
 
@@ -378,6 +385,7 @@ new_warnings() {
 		warnings "$B/logs/build-$1-$2-base.log" >"$base"
 	fi
 	worktree_at "$SERIES"
+	[ "$2" != x86_64 ] || from_bisx "$B/obj/$1-$2"
 	touched=$(git -C "$T" diff --name-only refs/tags/base "$SERIES")
 	# Recompile the touched files so that their warnings are in this log (C=1 checks only what it compiles).
 	for f in $(echo "$touched" | grep '\.c$'); do rm -f "$B/obj/$1-$2/${f%.c}.o"; done
