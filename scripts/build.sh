@@ -177,8 +177,7 @@ steps_estimate() {
 #     that differ between the two trees (git diff of this tree against the other's commit, and
 #     the other's uncommitted changes; tracked files) are then touched here, so that make
 #     rebuilds them and what depends on them, whatever their times.
-# objtool's build records absolute paths (tools/objtool/.*.cmd): rewritten to the copy's (and
-# to this tree's), or objtool, and with it every object that objtool checks, would be rebuilt.
+# The copy is lib.sh's copy_objdir (objtool's absolute paths rewritten).
 seed() {
 	_to=$(realpath "$OBJ") _from= _tree=
 	[ "$(ls -A "$_to")" = .wb-lock ] || return 0
@@ -198,13 +197,12 @@ seed() {
 		return 0
 	fi
 	log build "$NAME: starting from a copy of $_from"
-	flock "$_from/.wb-lock" cp -a "$_from/." "$_to/"
 	if [ -z "$_tree" ]; then
-		[ ! -d "$_to/tools" ] || find "$_to/tools" -name '.*.cmd' -exec sed -i "s|$_from/|$_to/|g" {} +
+		copy_objdir "$_from" "$_to"
 		return 0
 	fi
 	# another tree: its paths, the objdir's among them, become this tree's
-	[ ! -d "$_to/tools" ] || find "$_to/tools" -name '.*.cmd' -exec sed -i "s|$(realpath "$_tree")/|$(realpath "$SRC")/|g" {} +
+	copy_objdir "$_from" "$_to" "$(realpath "$_tree")" "$(realpath "$SRC")"
 	{
 		git -C "$SRC" diff --name-only "$(git -C "$_tree" rev-parse HEAD)"
 		git -C "$_tree" diff --name-only HEAD

@@ -134,13 +134,12 @@ BISX=$B/obj/bisect-x86_64
 
 # from_bisx DIR: make DIR an O= dir of build/linux-bisect (lib.sh's obj_dir) and, when it is new and
 # BISX holds a kernel, start it as a copy of BISX: the same tree, so make rebuilds what its sources
-# changed since, and a config change recompiles only what it touches (objtool's absolute paths
-# rewritten, or objtool and every object would be rebuilt). For the robot and mutant builds.
+# changed since, and a config change recompiles only what it touches (lib.sh's copy_objdir). For
+# the robot, mutant and W=1/sparse tip builds.
 from_bisx() {
 	obj_dir "$BIS" "$1"
 	[ ! -f "$1/.config" ] && [ -f "$BISX/arch/x86/boot/bzImage" ] || return 0
-	flock "$BISX/.wb-lock" cp -a "$(realpath "$BISX")/." "$1/"
-	find "$1/tools" -name '.*.cmd' -exec sed -i "s|$(realpath "$BISX")/|$(realpath "$1")/|g" {} +
+	copy_objdir "$(realpath "$BISX")" "$(realpath "$1")"
 	rm -f "$1/wb-at"
 }
 

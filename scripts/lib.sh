@@ -177,3 +177,12 @@ obj_dir() {
 	mkdir -p "$_real"
 	exec 8>&-
 }
+
+# copy_objdir FROM TO [OLD NEW]: copy the O= dir FROM into the empty TO under FROM's build lock.
+# objtool's build records absolute paths (tools/objtool/.*.cmd): OLD/ becomes NEW/ there (default
+# FROM and TO; for a copy from another tree, that tree's and this one's), or objtool, and with it
+# every object that objtool checks, would be rebuilt.
+copy_objdir() {
+	flock "$1/.wb-lock" cp -a "$1/." "$2/"
+	[ ! -d "$2/tools" ] || find "$2/tools" -name '.*.cmd' -exec sed -i "s|${3:-$1}/|${4:-$2}/|g" {} +
+}
