@@ -55,4 +55,4 @@ check: deps
 bench:
 	@scripts/bench.sh $(if $(filter 1,$(QUICK)),--quick)
 clean:
-	rm -rf build/obj build/linux*/wb-obj-* build/guest build/logs build/disk.img
+	rm -rf build/obj build/linux*/wb-obj-* build/guest build/logs build/disk.img build/config-cache

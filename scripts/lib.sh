@@ -5,6 +5,11 @@ B=$ROOT/build
 : "${WB_T0:=$(date +%s)}"
 export WB_T0
 export CCACHE_DIR="${CCACHE_DIR:-/root/.cache/ccache}" CCACHE_BASEDIR="${CCACHE_BASEDIR:-$B}"
+# ccache's depend mode: a miss is compiled once, its dependencies read from the .d file that kbuild
+# asks for (-Wp,-MMD), instead of preprocessing every file first to hash it. A cold build of
+# drivers/acpi/ took 104 s through ccache without it, 68 s with it, 70 s without ccache; warm, 4 s.
+# There is then no preprocessed-mode hit: a hit needs the same source and headers (direct mode).
+export CCACHE_DEPEND="${CCACHE_DEPEND:-1}"
 
 # die MSG...: print "error: MSG" on stderr and exit 1.
 die() {
