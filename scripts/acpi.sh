@@ -21,12 +21,14 @@ acpi_aml() {
 		# Compiled beside, not in DIR (under kernel/, every file is read as a table); under a
 		# timeout, as iasl 20200925 loops on some malformed data tables instead of failing.
 		mkdir -p "$2"
-		_p=$(dirname "$2")/$(basename "${1%.*}")
+		# (a name of this process's own: two boots at a time may compile the same table)
+		_p=$(dirname "$2")/$(basename "${1%.*}")-$$
 		if ! timeout 60 iasl -p "$_p" "$1" >"$_p.log" 2>&1; then
 			cat "$_p.log" >&2
 			die "iasl failed on ${1#"$ROOT"/} (log: $_p.log)"
 		fi
 		mv "$_p.aml" "$_aml"
+		rm -f "$_p.log"
 	fi
 	echo "$_aml"
 }
@@ -40,8 +42,8 @@ acpi_tables() {
 	done
 	if [ ! -f "$_out/tables.cpio" ] || [ -n "$(find "$_fw" -name '*.aml' -newer "$_out/tables.cpio")" ]; then
 		(cd "$_out" && find kernel | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) \
-			>"$_out/tables.cpio.new" || die "cpio of the ACPI tables of $1 failed"
-		mv "$_out/tables.cpio.new" "$_out/tables.cpio"
+			>"$_out/tables.cpio.$$" || die "cpio of the ACPI tables of $1 failed"
+		mv "$_out/tables.cpio.$$" "$_out/tables.cpio"
 	fi
 	echo "$_out/tables.cpio"
 }
@@ -56,8 +58,8 @@ platform_initrd() {
 	_tab=$(acpi_tables "$1")
 	_ird=$(dirname "$_tab")/initrd-$(basename "$(dirname "$2")").cpio
 	if [ ! -f "$_ird" ] || [ "$_tab" -nt "$_ird" ] || [ "$2" -nt "$_ird" ]; then
-		cat "$_tab" "$2" >"$_ird.new" || die "cannot write $_ird.new"
-		mv "$_ird.new" "$_ird"
+		cat "$_tab" "$2" >"$_ird.$$" || die "cannot write $_ird.$$"
+		mv "$_ird.$$" "$_ird"
 	fi
 	echo "$_ird"
 }

@@ -28,7 +28,7 @@ LOGNAME_=$(basename "$OBJ")
 [ -f "$ROOT/configs/$KCONFIG_DEFAULT.config" ] || die "KCONFIG_DEFAULT=$KCONFIG_DEFAULT: no configs/$KCONFIG_DEFAULT.config"
 CC="${CROSS}gcc"
 HOSTCC=gcc
-command -v ccache >/dev/null && CC="ccache $CC" HOSTCC="ccache gcc"
+command -v ccache >/dev/null && CC="$ROOT/scripts/cc.sh $CC" HOSTCC="$ROOT/scripts/cc.sh gcc"
 
 mkdir -p "$LOGDIR"
 # $OBJ: a link to $SRC/wb-obj-<name> (lib.sh's obj_dir), <name> being KARCH-KCONFIG_DEFAULT for the
@@ -60,19 +60,19 @@ fragments() {
 	fi
 }
 
-# config_key: print a hash of what a tinyconfig + fragments + olddefconfig of $SRC reads: the
-# fragments, every Kconfig file, kernel/configs/ and the arch's tiny.config, scripts/kconfig/, and
-# the tools that Kconfig asks for their versions. Equal keys give equal .config files, so configure
-# keeps each result in build/config-cache/<KARCH>-<key> and copies it instead (10 s of 3 makes:
-# 22 times in a cold make check); the kernel build's syncconfig then reads it as usual.
-config_key() {
+# kconfig_inputs: print a hash of what Kconfig reads in $SRC for ARCH besides the fragments: every
+# Kconfig file, kernel/configs/ and the arch's tiny.config, scripts/kconfig/, and the tools that
+# Kconfig asks for their versions. With it and the fragments equal, tinyconfig + fragments +
+# olddefconfig gives the same .config, so configure keeps each result in
+# build/config-cache/<KARCH>-<hash> and copies it instead (3 makes, 10 s, 22 times in a cold
+# make check), and tinyconfig's own result likewise (2 of the 3); the kernel build's syncconfig
+# then reads the copy as usual.
+kconfig_inputs() {
 	{
 		echo "$ARCH $CROSS"
 		for _t in "${CROSS}gcc" "${CROSS}ld" rustc bindgen pahole; do
 			{ command -v "$_t" >/dev/null && "$_t" --version 2>/dev/null | head -n 1; } || echo "no $_t"
 		done
-		# shellcheck disable=SC2086
-		cat $_fr
 		(cd "$SRC" && find . -path './wb-obj-*' -prune -o -path ./.git -prune -o \( -name 'Kconfig*' -o \
 			-path './kernel/configs/*' -o -path './arch/*/configs/tiny*' -o -path './scripts/kconfig/*' \) -type f -print |
 			LC_ALL=C sort | xargs cat)
@@ -86,18 +86,28 @@ configure() {
 	# shellcheck disable=SC2086
 	_want=$(cat $_fr)
 	if [ ! -f "$OBJ/.config" ] || [ "$_want" != "$(cat "$OBJ/wb-fragments" 2>/dev/null)" ]; then
-		_ck=$B/config-cache/$KARCH-$(config_key)
+		_ki=$(kconfig_inputs)
+		_ck=$B/config-cache/$KARCH-$(printf '%s\n%s\n' "$_ki" "$_want" | sha256sum | cut -c1-16)
+		_tk=$B/config-cache/$KARCH-tinyconfig-$_ki
+		mkdir -p "$B/config-cache"
+		_what="tinyconfig +$(for f in $_fr; do printf ' %s' "$(basename "$f" .config)"; done)"
 		if [ -f "$_ck" ]; then
-			log config "$NAME: tinyconfig +$(for f in $_fr; do printf ' %s' "$(basename "$f" .config)"; done) (the same inputs' result: $_ck)"
+			log config "$NAME: $_what (the same inputs' result: $_ck)"
 			cp "$_ck" "$OBJ/.config"
 		else
-			log config "$NAME: tinyconfig +$(for f in $_fr; do printf ' %s' "$(basename "$f" .config)"; done)"
+			_tiny=1
+			if [ -f "$_tk" ]; then
+				cp "$_tk" "$OBJ/.config"
+				_tiny=0
+			fi
+			log config "$NAME: $_what$([ $_tiny = 1 ] || echo " (tinyconfig's result: $_tk)")"
 			# shellcheck disable=SC2086
 			run_logged "$LOGDIR/config-$LOGNAME_.log" "config $NAME" sh -c '
-				make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" tinyconfig &&
+				if [ "$6" = 1 ]; then
+					make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" tinyconfig && cp "$2/.config" "$7.$$" && mv "$7.$$" "$7"
+				fi &&
 				cd "$2" && ARCH="$3" CROSS_COMPILE="$4" "$1/scripts/kconfig/merge_config.sh" -m -O "$2" "$2/.config" $5 &&
-				make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" olddefconfig' sh "$SRC" "$OBJ" "$ARCH" "$CROSS" "$_fr"
-			mkdir -p "$B/config-cache"
+				make -C "$1" O="$2" ARCH="$3" CROSS_COMPILE="$4" olddefconfig' sh "$SRC" "$OBJ" "$ARCH" "$CROSS" "$_fr" "$_tiny" "$_tk"
 			cp "$OBJ/.config" "$_ck.$$" && mv "$_ck.$$" "$_ck"
 		fi
 		printf '%s\n' "$_want" >"$OBJ/wb-fragments"
@@ -119,7 +129,8 @@ build_guest() {
 	mkdir -p "$_g"
 	if [ ! -x "$_g/init" ] || [ "$ROOT/guest/init.c" -nt "$_g/init" ]; then
 		log guest "$KARCH init"
-		${CROSS}gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation -o "$_g/init" "$ROOT/guest/init.c" || die "guest/init.c does not build for $KARCH"
+		${CROSS}gcc -static -O2 -Wall -Wextra -Werror -Wno-format-truncation -o "$_g/init.$$" "$ROOT/guest/init.c" || die "guest/init.c does not build for $KARCH"
+		mv "$_g/init.$$" "$_g/init"
 	fi
 }
 

@@ -527,7 +527,7 @@ robot() {
 	at=${ROBOT_AT:-$SERIES}
 	worktree_at "$at"
 	obj_dir "$BIS" "$o"
-	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="ccache ${x}gcc" HOSTCC="ccache gcc" -j"$(nproc)" "$@"; }
+	km() { nice make -C "$BIS" O="$o" ARCH=$a CROSS_COMPILE=$x CC="$ROOT/scripts/cc.sh ${x}gcc" HOSTCC="$ROOT/scripts/cc.sh gcc" -j"$(nproc)" "$@"; }
 	if [ $karch = x86_64 ]; then
 		# from a copy of BISX: only what the config change touches is recompiled, and the series'
 		# own files anyway, for their warnings
@@ -763,10 +763,45 @@ bg_arm64() {
 		nice -n 9 sh "$ROOT/scripts/build.sh" >"$C/build_arm64_background.log" 2>&1 &
 	bg_pid=$!
 }
+# Two lanes after the build stage: boot, matrix, bench and coverage (LANE2: they build and boot
+# from build/linux and build/linux-stock) run in a background shell beside robot and mutants
+# (which build in build/linux-bisect), when stages of both are requested. robot and mutants keep
+# about one CPU busy (a mutant's relink and boot are one thread), bench and coverage one (a TCG
+# guest). LANE2's lines follow those of robot and mutants, and its counts are added; its builds'
+# progress is in build/logs/check/lane2.progress.
+LANE2="boot matrix bench coverage"
+REQ=" ${STAGES:-$ALL_STAGES} "
+# lane2_start: run the requested stages of LANE2 in the background; set lane2_pid.
+lane2_start() {
+	_l2=$(for t in $LANE2; do case $REQ in *" $t "*) echo "$t" ;; esac; done)
+	log check "$(echo $_l2) run beside robot and mutants: their lines come after those of robot and mutants"
+	rm -f "$C/lane2.counts"
+	(
+		exec 7>"$C/lane2.progress"
+		npass=0 nfail=0 nskip=0 times=
+		for t in $_l2; do stage "$t" "stage_$t"; done
+		echo "$npass $nfail $nskip$times" >"$C/lane2.counts"
+	) >"$C/lane2.out" &
+	lane2_pid=$!
+}
+lane2_pid=
 for s in ${STAGES:-$ALL_STAGES}; do
 	[ "$s" = tree ] || bg_arm64
+	case " $LANE2 " in *" $s "*) [ -z "$lane2_pid" ] || continue ;; esac
 	stage "$s" "stage_$s"
+	if [ "$s" = build ]; then
+		case $REQ in *" robot "* | *" mutants "*) case $REQ in *" boot "* | *" matrix "* | *" bench "* | *" coverage "*) lane2_start ;; esac ;; esac
+	fi
 done
+if [ -n "$lane2_pid" ]; then
+	wait "$lane2_pid" || true
+	cat "$C/lane2.out"
+	if read -r _p _f _s _t <"$C/lane2.counts"; then
+		npass=$((npass + _p)) nfail=$((nfail + _f)) nskip=$((nskip + _s)) times="$times $_t"
+	else
+		say FAIL "$(echo $LANE2)" "their lane ended before it counted its checks (output: $C/lane2.out)"
+	fi
+fi
 [ -z "${bg_pid:-}" ] || wait "$bg_pid" || true
 echo "time:${times%,} (total $(($(date +%s) - WB_T0))s)"
 # where the build time went: this run's kernel builds (scripts/build.sh's lines), the longest first
