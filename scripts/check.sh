@@ -3,7 +3,8 @@
 # "SKIP name: why", "N/A name: why" for checks that need the series while it is empty),
 # the time per stage, then exactly "N passed, N failed" (last line). Exit 1 if any failed.
 # Each check's output is in build/logs/check/<check>.log. STAGES="parser checkpatch ..." runs only those
-# stages (default: tree parser checkpatch kerneldoc bisect w1 sparse build robot boot matrix mutants bench coverage).
+# stages (default: tree parser checkpatch kerneldoc bisect w1 sparse build robot boot matrix mutants bench coverage;
+# after build, boot matrix bench coverage run beside robot mutants: LANE2 below).
 # SERIES=<rev> checks that revision of build/linux instead of branch series (stages that read git).
 # MUTANTS="06-precedence-reversed ..." runs only those of tests/mutants/ in the mutants stage.
 set -eu
