@@ -18,17 +18,18 @@ acpi_aml() {
 	if [ ! -f "$_aml" ] || [ "$1" -nt "$_aml" ]; then
 		command -v iasl >/dev/null || die "$1 needs iasl: install acpica-tools (make deps)"
 		log acpi "${1#"$ROOT"/}"
-		# Compiled beside, not in DIR (under kernel/, every file is read as a table); under a
-		# timeout, as iasl 20200925 loops on some malformed data tables instead of failing.
-		mkdir -p "$2"
-		# (a name of this process's own: two boots at a time may compile the same table)
-		_p=$(dirname "$2")/$(basename "${1%.*}")-$$
+		# Compiled in a directory of this process's own, outside the tree that acpi_tables packs
+		# (two boots at a time may compile the same table); under a timeout, as iasl 20200925
+		# loops on some malformed data tables instead of failing.
+		mkdir -p "$2" "$B/guest"
+		_td=$(mktemp -d "$B/guest/.iasl.XXXXXX")
+		_p=$_td/$(basename "${1%.*}")
 		if ! timeout 60 iasl -p "$_p" "$1" >"$_p.log" 2>&1; then
 			cat "$_p.log" >&2
 			die "iasl failed on ${1#"$ROOT"/} (log: $_p.log)"
 		fi
 		mv "$_p.aml" "$_aml"
-		rm -f "$_p.log"
+		rm -rf "$_td"
 	fi
 	echo "$_aml"
 }

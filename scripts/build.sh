@@ -61,8 +61,8 @@ fragments() {
 }
 
 # kconfig_inputs: print a hash of what Kconfig reads in $SRC for ARCH besides the fragments: every
-# Kconfig file, kernel/configs/ and the arch's tiny.config, scripts/kconfig/, and the tools that
-# Kconfig asks for their versions. With it and the fragments equal, tinyconfig + fragments +
+# Kconfig file, kernel/configs/ and the arch's tiny.config, scripts/kconfig/, the tools that
+# Kconfig asks for their versions, and whether the compiler has plugin headers and a C library. With it and the fragments equal, tinyconfig + fragments +
 # olddefconfig gives the same .config, so configure keeps each result in
 # build/config-cache/<KARCH>-<hash> and copies it instead (3 makes, 10 s, 22 times in a cold
 # make check), and tinyconfig's own result likewise (2 of the 3); the kernel build's syncconfig
@@ -70,8 +70,13 @@ fragments() {
 kconfig_inputs() {
 	{
 		echo "$ARCH $CROSS"
-		for _t in "${CROSS}gcc" "${CROSS}ld" rustc bindgen pahole; do
+		for _t in "${CROSS}gcc" "${CROSS}ld" "${CROSS}as" rustc bindgen pahole; do
 			{ command -v "$_t" >/dev/null && "$_t" --version 2>/dev/null | head -n 1; } || echo "no $_t"
+		done
+		# what Kconfig finds beside the compiler: GCC plugins' headers, a C library to link with
+		for _f in plugin/include/plugin-version.h libc.a libc.so; do
+			_q=$("${CROSS}gcc" -print-file-name="$_f" 2>/dev/null) || true
+			[ -e "$_q" ] && echo "has $_f" || echo "no $_f"
 		done
 		(cd "$SRC" && find . -path './wb-obj-*' -prune -o -path ./.git -prune -o \( -name 'Kconfig*' -o \
 			-path './kernel/configs/*' -o -path './arch/*/configs/tiny*' -o -path './scripts/kconfig/*' \) -type f -print |
