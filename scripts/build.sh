@@ -62,8 +62,9 @@ fragments() {
 
 # kconfig_inputs: print a hash of what Kconfig reads in $SRC for ARCH besides the fragments: every
 # Kconfig file, kernel/configs/ and the arch's tiny.config, scripts/kconfig/, the tools that
-# Kconfig asks for their versions, and whether the compiler has plugin headers and a C library. With it and the fragments equal, tinyconfig + fragments +
-# olddefconfig gives the same .config, so configure keeps each result in
+# Kconfig asks for their versions, and whether the compiler has plugin headers and a C library.
+# With it and the fragments equal, tinyconfig + fragments + olddefconfig gives the same .config,
+# so configure keeps each result in
 # build/config-cache/<KARCH>-<hash> and copies it instead (3 makes, 10 s, 22 times in a cold
 # make check), and tinyconfig's own result likewise (2 of the 3); the kernel build's syncconfig
 # then reads the copy as usual.

@@ -752,13 +752,19 @@ ALL_STAGES="tree parser checkpatch kerneldoc bisect w1 sparse build robot boot m
 for s in ${STAGES:-$ALL_STAGES}; do
 	printf ' %s ' "$ALL_STAGES" | grep -q " $s " || die "STAGES: unknown stage $s (stages: $ALL_STAGES)"
 done
+REQ=" ${STAGES:-$ALL_STAGES} "
+# requested STAGE...: one of the STAGEs is to run.
+requested() {
+	for _w; do case $REQ in *" $_w "*) return 0 ;; esac; done
+	return 1
+}
 # bg_arm64: when the build stage is to run, start its arm64 kernel now, in the background, at the
 # lowest priority (nice 19 for make), its output in build/logs/check/build_arm64_background.log. It
 # takes the CPU time that the stages before leave idle (links, boots, perl: a cold make check kept
 # 1.55 of the 2 CPUs busy); "build arm64 patched" waits for it (build.sh's lock on the objdir) and
 # then has nothing left to build, or builds again and reports the failure itself.
 bg_arm64() {
-	[ -z "${bg_pid:-}" ] && printf ' %s ' "${STAGES:-$ALL_STAGES}" | grep -q ' build ' && [ -f "$T/Makefile" ] || return 0
+	[ -z "${bg_pid:-}" ] && requested build && [ -f "$T/Makefile" ] || return 0
 	log check "the arm64 kernel builds in the background (log: $C/build_arm64_background.log)"
 	KARCH=arm64 VARIANT=patched KCONFIG_DEFAULT=default WB_PROGRESS_FD=2 \
 		nice -n 9 sh "$ROOT/scripts/build.sh" >"$C/build_arm64_background.log" 2>&1 &
@@ -771,10 +777,9 @@ bg_arm64() {
 # guest). LANE2's lines follow those of robot and mutants, and its counts are added; its builds'
 # progress is in build/logs/check/lane2.progress.
 LANE2="boot matrix bench coverage"
-REQ=" ${STAGES:-$ALL_STAGES} "
 # lane2_start: run the requested stages of LANE2 in the background; set lane2_pid.
 lane2_start() {
-	_l2=$(for t in $LANE2; do case $REQ in *" $t "*) case $ran in *" $t "*) ;; *) echo "$t" ;; esac ;; esac; done)
+	_l2=$(for t in $LANE2; do if requested "$t"; then case $ran in *" $t "*) ;; *) echo "$t" ;; esac; fi; done)
 	[ -n "$_l2" ] || return 0
 	log check "$(echo $_l2) run beside robot and mutants: their lines come after those of robot and mutants"
 	rm -f "$C/lane2.counts"
@@ -786,7 +791,7 @@ lane2_start() {
 	) >"$C/lane2.out" &
 	lane2_pid=$!
 }
-lane2_pid= ran=' '
+lane2_pid='' ran=' '
 # an interrupted or failed make check stops what it started in the background
 trap 'kill ${lane2_pid:-} ${bg_pid:-} 2>/dev/null || true' EXIT
 trap 'exit 130' INT
@@ -796,9 +801,7 @@ for s in ${STAGES:-$ALL_STAGES}; do
 	case " $LANE2 " in *" $s "*) [ -z "$lane2_pid" ] || continue ;; esac
 	stage "$s" "stage_$s"
 	ran="$ran$s "
-	if [ "$s" = build ]; then
-		case $REQ in *" robot "* | *" mutants "*) case $REQ in *" boot "* | *" matrix "* | *" bench "* | *" coverage "*) lane2_start ;; esac ;; esac
-	fi
+	if [ "$s" = build ] && requested robot mutants; then lane2_start; fi
 done
 if [ -n "$lane2_pid" ]; then
 	wait "$lane2_pid" || true

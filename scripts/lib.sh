@@ -9,7 +9,8 @@ export CCACHE_DIR="${CCACHE_DIR:-/root/.cache/ccache}" CCACHE_BASEDIR="${CCACHE_
 # asks for (-Wp,-MMD), instead of preprocessing every file first to hash it. A cold build of
 # drivers/acpi/ took 104 s through ccache without it, 68 s with it, 70 s without ccache; warm, 4 s.
 # There is then no preprocessed-mode hit: a hit needs the same source and headers (direct mode).
-# Depend mode does not see an .incbin: scripts/cc.sh, kbuild's compiler, compiles such sources without ccache.
+# Depend mode does not see an .incbin: scripts/cc.sh, kbuild's compiler, compiles such sources
+# without ccache.
 export CCACHE_DEPEND="${CCACHE_DEPEND:-1}"
 
 # die MSG...: print "error: MSG" on stderr and exit 1.
