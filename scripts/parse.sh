@@ -12,8 +12,9 @@ LOG=$1
 KUNIT_TREE=${KUNIT_TREE:-$B/linux-stock}
 
 # Badness: one pattern list, then the exclusions (model: rcutorture console-badness.sh).
-# Lockdep reports start with "WARNING:" or "BUG:" (and "INFO: trying to register non-static key").
-BAD='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|general protection fault|Unable to handle kernel|kernel BUG|UBSAN:|KASAN:|detected stalls on CPU|self-detected stall|soft lockup|hung_task|rcu_.*kthread starved|INFO: trying to register non-static key|^qemu-system-[a-z0-9_]*:'
+# Lockdep reports start with "WARNING:" or "BUG:" (and "INFO: trying to register non-static key");
+# RCU stalls: normal, expedited and RCU-tasks ("detected stalls", "detected expedited stalls").
+BAD='Kernel panic|BUG:|WARNING:|Oops|Call Trace:|general protection fault|Unable to handle kernel|kernel BUG|UBSAN:|KASAN:|detected (expedited )?stalls|self-detected stall|soft lockup|hung_task|blocked for more than [0-9]+ seconds|rcu_.*kthread starved|INFO: trying to register non-static key|^qemu-system-[a-z0-9_]*:'
 NOT_BAD='Warning: unable to open an initial console|This means that this is a DEBUG kernel|^qemu-system-[a-z0-9_]*: terminating on signal'
 # Boot log lines of the policy ("policy-log"), one pattern list, stock and series v2:
 #   the core's lines, "iommu: " at the start: the two global lines ("Default domain type: ...",
