@@ -73,6 +73,21 @@ commits() {
 	git -C "$T" rev-list --reverse "refs/tags/base..$SERIES" 2>/dev/null
 }
 
+# no_series NAME: true when a stage has nothing to check: "N/A NAME" when the series has no
+# commits (patches/series empty, or SERIES=refs/tags/base); a FAIL of NAME when build/linux or the
+# revision SERIES is missing, which would look the same to commits.
+no_series() {
+	if ! git -C "$T" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
+		say FAIL "$1" "no kernel tree at build/linux (make tree)"
+	elif ! git -C "$T" rev-parse -q --verify "$SERIES^{commit}" >/dev/null; then
+		say FAIL "$1" "build/linux has no revision $SERIES"
+	elif [ -z "$(commits)" ]; then
+		say N/A "$1" "the series has no commits"
+	else
+		return 1
+	fi
+}
+
 # worktree_at REV: check REV out in build/linux-bisect (made on first use). Local changes to
 # files that REV shares with the current checkout stay, so a change can be tried uncommitted.
 worktree_at() {
@@ -238,10 +253,7 @@ each_commit() {
 }
 
 stage_bisect() {
-	if [ -z "$(commits)" ]; then
-		say N/A "build each patch" "the series has no commits"
-		return
-	fi
+	no_series "build each patch" && return
 	# A new BISX builds the series' tip first: every object then also has a ccache entry made with
 	# the tip's config (the suite's), which the build stage's kernel of build/linux finds in direct
 	# mode; built from the first commit (the framework's config), the objects that no commit
@@ -335,10 +347,7 @@ mutant_killed() {
 }
 
 stage_mutants() {
-	if [ -z "$(commits)" ]; then
-		say N/A mutants "the series has no commits"
-		return
-	fi
+	no_series mutants && return
 	set -- "$MUT"/*.patch
 	[ -f "$1" ] || { say FAIL mutants "no tests/mutants/*.patch"; return; }
 	if [ -n "${MUTANTS:-}" ]; then
@@ -398,10 +407,7 @@ new_warnings() {
 }
 
 stage_w1() {
-	if [ -z "$(commits)" ]; then
-		say N/A "W=1 drivers/iommu" "the series has no commits"
-		return
-	fi
+	no_series "W=1 drivers/iommu" && return
 	for a in x86_64 arm64; do
 		check "W=1 drivers/iommu $a" new_warnings w1 $a W=1
 	done
@@ -409,10 +415,7 @@ stage_w1() {
 
 # sparse (C=1) on drivers/iommu/ of the whole series, x86_64: nothing that base's sparse run lacks.
 stage_sparse() {
-	if [ -z "$(commits)" ]; then
-		say N/A "sparse drivers/iommu" "the series has no commits"
-		return
-	fi
+	no_series "sparse drivers/iommu" && return
 	check "sparse drivers/iommu x86_64" new_warnings sparse x86_64 C=1
 }
 
@@ -446,10 +449,7 @@ kerneldoc() {
 }
 
 stage_kerneldoc() {
-	if [ -z "$(commits)" ]; then
-		say N/A "kernel-doc" "the series has no commits"
-		return
-	fi
+	no_series "kernel-doc" && return
 	check "kernel-doc on the files of the series" kerneldoc
 }
 
@@ -555,10 +555,7 @@ robot() {
 }
 
 stage_robot() {
-	if [ -z "$(commits)" ]; then
-		say N/A "robot configs" "the series has no commits"
-		return
-	fi
+	no_series "robot configs" && return
 	if [ -z "${built_x86_64:-}" ] && ! up_to_date x86_64; then
 		say FAIL "robot configs" "no up-to-date x86_64 patched kernel, whose .config the robot builds start from"
 	else
