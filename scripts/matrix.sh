@@ -15,7 +15,7 @@
 # did not complete.
 # Environment: MATRIX (default scenarios/matrix), ONLY="name ..." (those scenarios only),
 #   RERUN=1 (boot again even when a log is newer than its kernel and initramfs and was made
-#   from the same line), NOBOOT=1 (only report from the saved logs), TIMEOUT (per boot, 120),
+#   from the same line and BOOT_KEY), NOBOOT=1 (only report from the saved logs), TIMEOUT (per boot, 120),
 #   PATCHED=0 (stock only: patched checks N/A) or 1 (patched even with an empty series),
 #   MATRIX_JOBS (boots at a time), MATRIX_OUT (default build/matrix.md), MATRIX_LOGS (with NOBOOT=1: read the consoles
 #   matrix-<name>-<variant>.log from this directory instead of build/logs),
@@ -38,6 +38,14 @@ fi
 [ -f "$MATRIX" ] || die "no scenario matrix at $MATRIX"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# BOOT_KEY: what feeds a boot besides the kernel, its initramfs and the scenario's line: the
+# scripts that build QEMU's command and ACPI tables, acpi/, QEMU's versions. A saved console is
+# used again only when its .scenario file holds the same line and key.
+BOOT_KEY=$({
+	cat "$ROOT/scripts/qemu.sh" "$ROOT/scripts/boot.sh" "$ROOT/scripts/acpi.sh"
+	find "$ROOT/acpi" -type f | LC_ALL=C sort | xargs cat
+	for _q in qemu-system-x86_64 qemu-system-aarch64; do "$_q" --version 2>/dev/null | head -n 1 || echo "no $_q"; done
+} | sha256sum | cut -c1-16)
 
 # Log keys of the matrix's "log" field: key|line, where line is a whole console line after its
 # timestamp (as parse.sh prints it after "policy-log ", so parse.sh's POLICY_LOG must take it):
@@ -174,7 +182,7 @@ boot_one() {
 		cp "$_lg" "$_lg.try1"
 		log matrix "$1 on $6: $_s, booting again (first console: $_lg.try1)"
 	done
-	echo "$1 $2 $3 $4 $5" >"$_lg.scenario"
+	echo "$1 $2 $3 $4 $5 $BOOT_KEY" >"$_lg.scenario"
 }
 
 # boot_all VARIANTS: boot each scenario on each of VARIANTS unless its log is up to date, with
@@ -186,7 +194,7 @@ boot_all() {
 		for v in $1; do
 			o=$B/obj/$arch-$v-$kc lg=$B/logs/matrix-$n-$v.log
 			if [ "$RERUN" != 1 ] && [ -f "$lg" ] && [ ! "$o/$IMAGE" -nt "$lg" ] &&
-				[ ! "$o/initramfs.cpio" -nt "$lg" ] && [ "$(cat "$lg.scenario" 2>/dev/null)" = "$n $arch $kc $plat $cmd" ]; then
+				[ ! "$o/initramfs.cpio" -nt "$lg" ] && [ "$(cat "$lg.scenario" 2>/dev/null)" = "$n $arch $kc $plat $cmd $BOOT_KEY" ]; then
 				continue
 			fi
 			echo "$n $arch $kc $plat $cmd $v" >>"$TMP/jobs"
