@@ -56,10 +56,11 @@ stage() {
 
 T=$B/linux
 BIS=$B/linux-bisect
-# WB_KEY: what feeds a cached result besides the tree: configs/, the scripts, the compilers' and
-# QEMU's versions. A cached PASS is keyed on it and on the tree.
+# WB_KEY: what feeds a cached result besides the tree: configs/, the scripts, the guest's programs,
+# acpi/, the compilers' and QEMU's versions. A cached PASS is keyed on it and on the tree.
 WB_KEY=$({
-	cat "$ROOT"/configs/* "$ROOT"/scripts/*.sh
+	cat "$ROOT"/configs/* "$ROOT"/scripts/*.sh "$ROOT"/guest/*.c
+	find "$ROOT/acpi" -type f | LC_ALL=C sort | xargs cat
 	for _c in gcc aarch64-linux-gnu-gcc s390x-linux-gnu-gcc qemu-system-x86_64 qemu-system-aarch64; do
 		"$_c" --version 2>/dev/null | head -n 1 || echo "no $_c"
 	done
@@ -508,7 +509,11 @@ stage_boot() {
 			check "kunit $k" kunit_check "$k"
 		fi
 	done
-	if [ -n "${built_x86_64:-}" ]; then check "boot.sh reports a panic" panic_detected; fi
+	if [ -n "${built_x86_64:-}" ] || up_to_date x86_64; then
+		check "boot.sh reports a panic" panic_detected
+	else
+		say FAIL "boot.sh reports a panic" "no up-to-date patched x86_64 kernel (the build stage did not build it)"
+	fi
 }
 
 # robot NAME KARCH SYM=VAL...: as the kernel test robot would, build drivers/iommu/ (and, on x86,
