@@ -71,9 +71,7 @@ fragments() {
 kconfig_inputs() {
 	{
 		echo "$ARCH $CROSS"
-		for _t in "${CROSS}gcc" "${CROSS}ld" "${CROSS}as" rustc bindgen pahole; do
-			{ command -v "$_t" >/dev/null && "$_t" --version 2>/dev/null | head -n 1; } || echo "no $_t"
-		done
+		versions "${CROSS}gcc" "${CROSS}ld" "${CROSS}as" rustc bindgen pahole
 		# what Kconfig finds beside the compiler: GCC plugins' headers, a C library to link with
 		for _f in plugin/include/plugin-version.h libc.a libc.so; do
 			_q=$("${CROSS}gcc" -print-file-name="$_f" 2>/dev/null) || true

@@ -61,9 +61,7 @@ BIS=$B/linux-bisect
 WB_KEY=$({
 	cat "$ROOT"/configs/* "$ROOT"/scripts/*.sh "$ROOT"/guest/*.c
 	find "$ROOT/acpi" -type f | LC_ALL=C sort | xargs cat
-	for _c in gcc aarch64-linux-gnu-gcc s390x-linux-gnu-gcc qemu-system-x86_64 qemu-system-aarch64; do
-		"$_c" --version 2>/dev/null | head -n 1 || echo "no $_c"
-	done
+	versions gcc aarch64-linux-gnu-gcc s390x-linux-gnu-gcc qemu-system-x86_64 qemu-system-aarch64
 } | sha256sum | cut -c1-16)
 # SERIES=<rev>: check that revision of build/linux (e.g. an earlier version of the series)
 # instead of branch series.

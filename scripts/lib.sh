@@ -20,6 +20,14 @@ die() {
 }
 
 # log STAGE MSG...: print "[+SECONDS] STAGE: MSG" (seconds since the make target started).
+# versions TOOL...: print the first line of each TOOL's --version, or "no TOOL" if it is not
+# installed (what a cached result or a kept config is keyed on).
+versions() {
+	for _v; do
+		if command -v "$_v" >/dev/null; then "$_v" --version 2>/dev/null | head -n 1; else echo "no $_v"; fi
+	done
+}
+
 log() {
 	_st=$1
 	shift

@@ -44,7 +44,7 @@ trap 'rm -rf "$TMP"' EXIT
 BOOT_KEY=$({
 	cat "$ROOT/scripts/qemu.sh" "$ROOT/scripts/boot.sh" "$ROOT/scripts/acpi.sh"
 	find "$ROOT/acpi" -type f | LC_ALL=C sort | xargs cat
-	for _q in qemu-system-x86_64 qemu-system-aarch64; do "$_q" --version 2>/dev/null | head -n 1 || echo "no $_q"; done
+	versions qemu-system-x86_64 qemu-system-aarch64
 } | sha256sum | cut -c1-16)
 
 # Log keys of the matrix's "log" field: key|line, where line is a whole console line after its
